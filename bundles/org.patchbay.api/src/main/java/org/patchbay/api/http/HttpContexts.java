@@ -1,0 +1,21 @@
+package org.patchbay.api.http;
+
+/**
+ * Names of the servlet contexts the HTTP bundle registers on the OSGi servlet whiteboard. A bundle
+ * adds an endpoint by registering a servlet with
+ * {@code osgi.http.whiteboard.context.select=(osgi.http.whiteboard.context.name=<name>)}.
+ */
+public final class HttpContexts {
+
+    /**
+     * The admin REST API at {@code /api/v1}: every request needs {@code Authorization: Bearer <token>}
+     * (the token in {@code data/admin.token}). Errors are JSON {@code {"error": …, "detail": …}}.
+     */
+    public static final String ADMIN_API = "org.patchbay.api.v1";
+
+    /** Path of the admin API context. */
+    public static final String ADMIN_API_PATH = "/api/v1";
+
+    private HttpContexts() {
+    }
+}
