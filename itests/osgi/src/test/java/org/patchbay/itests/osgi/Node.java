@@ -23,6 +23,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.patchbay.api.health.HealthReport;
 import org.patchbay.api.health.HealthService;
@@ -112,9 +113,12 @@ final class Node {
 
     /** Stops, re-installs from its jar, refreshes and starts a bundle, as an operator would. */
     void swap(Bundle b, boolean refresh) throws Exception {
-        b.stop();
+        boolean fragment = isFragment(b);
+        if (!fragment) {
+            b.stop();
+        }
         b.update();
-        if (refresh) {
+        if (refresh || fragment) {
             CountDownLatch done = new CountDownLatch(1);
             context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(b), e -> {
                 if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
@@ -125,7 +129,13 @@ final class Node {
                 fail("refresh of " + b.getSymbolicName() + " did not complete");
             }
         }
-        b.start();
+        if (!fragment) {
+            b.start();
+        }
+    }
+
+    static boolean isFragment(Bundle b) {
+        return (b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
     }
 
     /** A plain HTTP/1.1 GET over a socket: no client library threads or pooled connections. */

@@ -41,6 +41,7 @@ final class NodeOptions {
         int telnet = freePort();
         write(conf.resolve("org.patchbay.http.cfg"), Map.of("host", "127.0.0.1", "port", "" + http, "https.port", "" + https));
         write(conf.resolve("org.patchbay.shell.telnet.cfg"), Map.of("port", "" + telnet));
+        write(conf.resolve("org.patchbay.store.cfg"), Map.of());
         write(conf.resolve("org.apache.felix.fileinstall-deploy.cfg"), Map.of(
                 "felix.fileinstall.dir", deploy.toString(),
                 "felix.fileinstall.filter", ".*\\\\.jar",
