@@ -65,6 +65,8 @@ final class NodeOptions {
         options.add(frameworkProperty("felix.fileinstall.filter").value(".*\\.(cfg|config)"));
         options.add(frameworkProperty("felix.fileinstall.poll").value("300"));
         options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
+        // conf/ belongs to the operator: write-back truncates a file the watcher may then read empty
+        options.add(frameworkProperty("felix.fileinstall.enableConfigSave").value("false"));
         options.add(frameworkProperty("patchbay.itest.conf").value(conf.toString()));
         options.add(frameworkProperty("patchbay.itest.deploy").value(deploy.toString()));
         options.add(frameworkProperty("patchbay.itest.http").value("" + http));
