@@ -1,0 +1,5 @@
+package org.patchbay.api.health;
+
+/** Test double of the API record (see {@link HealthService}). */
+public record HealthResult(String name, boolean healthy, String detail) {
+}
