@@ -31,6 +31,8 @@ final class LauncherConfig {
     static final String GOSH_ARGS = "gosh.args";
     /** G7: without a terminal, Gogo must neither read stdin nor stop the framework when its script ends. */
     static final String HEADLESS_GOSH_ARGS = "--noshutdown --nointeractive";
+    /** The console keeps no ~/.gogo.history: pb:useradd and pb:passwd lines carry passwords. */
+    static final String CONSOLE_GOSH_ARGS = "--nohistory";
     static final String BEGINNING_START_LEVEL = "org.osgi.framework.startlevel.beginning";
     static final List<String> PASSED_PREFIXES = List.of("felix.", "org.osgi.framework.", "gosh.", "ds.", "patchbay.");
 
@@ -73,7 +75,7 @@ final class LauncherConfig {
         properties.put("org.apache.felix.https.enable", "false");
         if (System.getProperty(GOSH_ARGS) == null) {
             if (console) {
-                properties.remove(GOSH_ARGS);
+                properties.put(GOSH_ARGS, CONSOLE_GOSH_ARGS);
             } else {
                 properties.put(GOSH_ARGS, HEADLESS_GOSH_ARGS);
             }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * FileInstall's configuration arriving after boot does not open the database twice. Any change to the
  * configuration re-creates the component: the service goes away and comes back, as the API says.
  */
-@Component(service = Database.class, configurationPid = StoreComponent.PID,
+@Component(service = Database.class, configurationPid = StoreComponent.PID, immediate = true,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = StoreComponent.Config.class)
 public final class StoreComponent implements Database {

@@ -66,7 +66,7 @@ public class HotSwapIT {
 
         for (Bundle b : bundles) {
             String bsn = b.getSymbolicName();
-            Set<String> services = Node.servicesOf(b);
+            List<String> services = Node.servicesOf(b);
             node.swap(b, !bsn.equals("org.patchbay.api"));
             Bundle now = node.bundle(bsn);
             assertEquals(bsn + " back in its state", Node.isFragment(now) ? Bundle.RESOLVED : Bundle.ACTIVE, now.getState());
@@ -78,6 +78,9 @@ public class HotSwapIT {
             assertTrue("HTTP /health answers 200 after swapping " + bsn,
                     Node.waitFor(10_000, () -> status(httpPort) == 200));
             assertNoLeaks(node, bsn, baseThreads, baseSockets, baseServices);
+            System.out.printf("hot swap %-26s services %s; threads %d, sockets %d, services %d (baseline %d, %d, %d)%n",
+                    bsn, services, Thread.getAllStackTraces().size(), Node.socketCount(), node.serviceCount(),
+                    baseThreads.size(), baseSockets, baseServices);
         }
     }
 

@@ -74,14 +74,15 @@ final class Node {
     }
 
     /** The object classes a bundle has registered, e.g. {@code [org.patchbay.api.identity.Directory, …]}. */
-    static Set<String> servicesOf(Bundle b) {
-        Set<String> names = new TreeSet<>();
+    static List<String> servicesOf(Bundle b) {
+        List<String> names = new ArrayList<>();
         ServiceReference<?>[] refs = b.getRegisteredServices();
         if (refs != null) {
             for (ServiceReference<?> r : refs) {
                 names.add(String.join(",", (String[]) r.getProperty("objectClass")));
             }
         }
+        names.sort(null);
         return names;
     }
 

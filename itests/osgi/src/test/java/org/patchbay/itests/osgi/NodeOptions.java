@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarFile;
 
 import org.ops4j.pax.exam.Option;
 
@@ -54,7 +55,7 @@ final class NodeOptions {
         options.add(cleanCaches(true));
         options.add(frameworkStartLevel(100));
         for (File jar : systemBundles()) {
-            options.add(bundle(jar.toURI().toString()).startLevel(startLevel(jar.getName())));
+            options.add(bundle(jar.toURI().toString()).startLevel(startLevel(jar.getName())).start(!isFragment(jar)));
         }
         options.add(frameworkProperty("patchbay.home").value(work.toString()));
         options.add(frameworkProperty("patchbay.data").value(data.toString()));
@@ -115,6 +116,14 @@ final class NodeOptions {
             return 2;
         }
         return 10;
+    }
+
+    private static boolean isFragment(File jar) {
+        try (JarFile j = new JarFile(jar)) {
+            return j.getManifest().getMainAttributes().getValue("Fragment-Host") != null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Path mkdirs(Path p) {

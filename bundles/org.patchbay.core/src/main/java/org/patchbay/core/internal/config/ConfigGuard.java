@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * are reported and passed through. Works because SCR reads configurations through
  * {@code Configuration.getProcessedProperties}, which applies ConfigurationPlugins.
  */
-@Component(service = ConfigurationPlugin.class, property = ConfigurationPlugin.CM_RANKING + ":Integer=500")
+@Component(service = ConfigurationPlugin.class, property = ConfigurationPlugin.CM_RANKING + ":Integer=500", immediate = true)
 public final class ConfigGuard implements ConfigurationPlugin {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigGuard.class);

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * The directory on the node's relational store. Every mutation is one transaction; the realm of a
  * user's credentials is its domain.
  */
-@Component(service = {Directory.class, HealthCheck.class}, property = HealthCheck.NAME + "=directory")
+// immediate: open the store and migrate at boot, not on the first request
+@Component(service = {Directory.class, HealthCheck.class}, property = HealthCheck.NAME + "=directory", immediate = true)
 public final class JdbcDirectory implements Directory, HealthCheck {
 
     static final String MODULE = "directory";

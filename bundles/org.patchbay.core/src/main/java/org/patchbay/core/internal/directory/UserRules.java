@@ -1,6 +1,8 @@
 package org.patchbay.core.internal.directory;
 
 import org.patchbay.api.identity.Aor;
+import org.patchbay.api.identity.DirectoryException;
+import org.patchbay.api.identity.DirectoryException.Reason;
 
 /**
  * What a password and a display name must look like. Lives with the directory so the shell, the
@@ -15,21 +17,21 @@ final class UserRules {
     private UserRules() {
     }
 
-    /** @throws IllegalArgumentException naming what is wrong (never echoing the password) */
+    /** @throws DirectoryException {@code INVALID}, naming what is wrong (never echoing the password) */
     static void checkPassword(Aor aor, String password) {
         if (password == null || password.isEmpty()) {
-            throw new IllegalArgumentException("missing password");
+            throw invalid("missing password");
         }
         int length = password.codePointCount(0, password.length());
         if (length < MIN_PASSWORD || length > MAX_PASSWORD) {
-            throw new IllegalArgumentException("password must be " + MIN_PASSWORD + " to " + MAX_PASSWORD
+            throw invalid("password must be " + MIN_PASSWORD + " to " + MAX_PASSWORD
                     + " characters (got " + length + ")");
         }
         if (password.codePoints().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("password must not contain control characters");
+            throw invalid("password must not contain control characters");
         }
         if (password.equalsIgnoreCase(aor.user()) || password.equalsIgnoreCase(aor.toString())) {
-            throw new IllegalArgumentException("password must not be the user name");
+            throw invalid("password must not be the user name");
         }
     }
 
@@ -40,11 +42,15 @@ final class UserRules {
         }
         String name = displayName.strip();
         if (name.codePointCount(0, name.length()) > MAX_DISPLAY_NAME) {
-            throw new IllegalArgumentException("display name longer than " + MAX_DISPLAY_NAME + " characters");
+            throw invalid("display name longer than " + MAX_DISPLAY_NAME + " characters");
         }
         if (name.codePoints().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("display name must not contain control characters");
+            throw invalid("display name must not contain control characters");
         }
         return name;
+    }
+
+    private static DirectoryException invalid(String message) {
+        return new DirectoryException(Reason.INVALID, message);
     }
 }

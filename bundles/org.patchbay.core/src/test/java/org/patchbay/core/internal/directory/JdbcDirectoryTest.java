@@ -93,10 +93,15 @@ class JdbcDirectoryTest {
 
     @Test
     void invalidInputIsRejectedBeforeAnythingIsWritten() {
-        assertThrows(IllegalArgumentException.class, () -> directory.create(ALICE, "short", null));
-        assertThrows(IllegalArgumentException.class, () -> directory.create(ALICE, "alice@example.com", null));
-        assertThrows(IllegalArgumentException.class, () -> directory.create(ALICE, "tab\there!", null));
-        assertThrows(IllegalArgumentException.class, () -> directory.create(ALICE, "correct horse", "x".repeat(129)));
+        for (Runnable bad : List.<Runnable>of(
+                () -> directory.create(ALICE, "short", null),
+                () -> directory.create(ALICE, "alice@example.com", null),
+                () -> directory.create(ALICE, "tab\there!", null),
+                () -> directory.create(ALICE, "correct horse", "x".repeat(129)),
+                () -> directory.setPassword(ALICE, "short"))) {
+            DirectoryException e = assertThrows(DirectoryException.class, bad::run);
+            assertEquals(Reason.INVALID, e.reason(), e.getMessage());
+        }
         assertEquals(0, directory.count());
     }
 

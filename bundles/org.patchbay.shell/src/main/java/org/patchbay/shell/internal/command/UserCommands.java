@@ -94,6 +94,11 @@ public final class UserCommands {
         if (d == null) {
             throw new CommandFailure(command, UNAVAILABLE);
         }
+        // Gogo names the thread after the whole command line, password included, and the log pattern
+        // prints thread names: anything logged while the directory works would carry the password.
+        Thread thread = Thread.currentThread();
+        String threadName = thread.getName();
+        thread.setName(command);
         try {
             return operation.apply(d);
         } catch (IllegalArgumentException | DirectoryException e) {
@@ -101,6 +106,8 @@ public final class UserCommands {
         } catch (RuntimeException e) {
             LOG.error("{} failed", command, e);
             throw new CommandFailure(command, "failed: " + e.getClass().getSimpleName() + " (see the log)");
+        } finally {
+            thread.setName(threadName);
         }
     }
 
