@@ -26,11 +26,21 @@ final class Slf4jForwarder implements LogListener {
     /** Logger name for entries that carry none (pre-R7 callers never set one). */
     static final String FALLBACK_LOGGER = "osgi";
 
+    /** FileInstall logs under {@code LogService.<bsn>} (pre-R7 LogService calls). */
+    static final String FILEINSTALL = "org.apache.felix.fileinstall";
+
     @Override
     public void logged(LogEntry entry) {
-        Logger logger = LoggerFactory.getLogger(loggerName(entry));
+        String name = loggerName(entry);
+        Logger logger = LoggerFactory.getLogger(name);
         String message = String.valueOf(entry.getMessage());
         Throwable failure = entry.getException();
+        if (failure != null && name.endsWith(FILEINSTALL) && message.startsWith("Failed to install artifact")) {
+            // a file in conf/ or deploy/ it cannot read: the operator needs the file and the parser's
+            // reason on one line, not the parser's stack trace
+            message = message + ": " + reason(failure);
+            failure = null;
+        }
         LogLevel level = entry.getLogLevel() == null ? LogLevel.INFO : entry.getLogLevel();
         // (String, Throwable) overloads: the message is never treated as a format pattern.
         switch (level) {
@@ -41,6 +51,15 @@ final class Slf4jForwarder implements LogListener {
             case DEBUG -> logger.debug(message, failure);
             case TRACE -> logger.trace(message, failure);
         }
+    }
+
+    static String reason(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String detail = root.getMessage();
+        return root.getClass().getSimpleName() + (detail == null || detail.isBlank() ? "" : ": " + detail);
     }
 
     private static Marker audit() {

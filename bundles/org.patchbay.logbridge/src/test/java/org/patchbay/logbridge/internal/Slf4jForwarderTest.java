@@ -1,6 +1,7 @@
 package org.patchbay.logbridge.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,10 +24,12 @@ import ch.qos.logback.core.read.ListAppender;
 class Slf4jForwarderTest {
 
     private static final String NAME = "org.patchbay.test.Component";
+    private static final String FILEINSTALL = "LogService.org.apache.felix.fileinstall";
 
     private final Slf4jForwarder forwarder = new Slf4jForwarder();
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private Logger target;
+    private Logger fileInstall;
 
     @BeforeEach
     void attach() {
@@ -34,11 +37,14 @@ class Slf4jForwarderTest {
         target.setLevel(Level.TRACE);
         appender.start();
         target.addAppender(appender);
+        fileInstall = (Logger) LoggerFactory.getLogger(FILEINSTALL);
+        fileInstall.addAppender(appender);
     }
 
     @AfterEach
     void detach() {
         target.detachAppender(appender);
+        fileInstall.detachAppender(appender);
     }
 
     @Test
@@ -51,6 +57,26 @@ class Slf4jForwarderTest {
         assertEquals(Level.ERROR, event.getLevel());
         assertEquals("port 5060 in use", event.getFormattedMessage());
         assertSame(failure, ((ThrowableProxy) event.getThrowableProxy()).getThrowable());
+    }
+
+    @Test
+    void fileInstallParseFailureIsOneLineNamingFileAndReason() {
+        Exception parse = new java.io.IOException("cannot read", new NumberFormatException("Value out of range. Value:\"8080\""));
+        forwarder.logged(new FakeLogEntry(FILEINSTALL, LogLevel.ERROR,
+                "Failed to install artifact: /opt/patchbay/conf/x.config", parse));
+
+        ILoggingEvent event = single();
+        assertEquals("Failed to install artifact: /opt/patchbay/conf/x.config: NumberFormatException: Value out of range. Value:\"8080\"",
+                event.getFormattedMessage());
+        assertNull(event.getThrowableProxy());
+    }
+
+    @Test
+    void otherFailuresKeepTheirStackTrace() {
+        forwarder.logged(new FakeLogEntry(FILEINSTALL, LogLevel.ERROR, "watcher died",
+                new IllegalStateException("x")));
+        assertEquals("watcher died", single().getFormattedMessage());
+        assertNotNull(single().getThrowableProxy());
     }
 
     @Test

@@ -96,6 +96,13 @@ class LifecycleIT {
                     "one error naming the file and key");
             assertTrue(listening(moved), "still on the previous port");
             assertEquals(1, node.log().lines().filter(l -> l.contains("key 'port': 'eighty'")).count(), "logged once");
+            // a typed .config file FileInstall cannot parse: one line naming the file, previous settings kept
+            Files.writeString(node.home.resolve("conf/org.patchbay.shell.telnet.config"), "port=I\"abc\"\n");
+            assertTrue(Distribution.waitFor(10_000, () -> logContains(node,
+                    "Failed to install artifact: " + node.home.resolve("conf/org.patchbay.shell.telnet.config")
+                            + ": NumberFormatException")), "one line naming the file and the reason");
+            assertFalse(node.log().contains("ConfigurationHandler.read"), "no parser stack trace");
+            assertTrue(listening(node.telnet), "console kept its port");
             Path deployed = node.home.resolve("deploy/broken.jar");
             Files.writeString(deployed, "not a jar");
             Thread.sleep(2_500);
