@@ -25,10 +25,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
+import javax.crypto.spec.PBEParameterSpec;
 import javax.security.auth.x500.X500Principal;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -68,6 +71,12 @@ public final class SelfSignedKeystore {
     private static final Pattern DNS_NAME =
             Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
+    static final int PBE_ITERATIONS = 100;
+    private static final Map<String, String> PKCS12_PROPERTIES = Map.of(
+            "keystore.pkcs12.certProtectionAlgorithm", "NONE",
+            "keystore.pkcs12.macAlgorithm", "HmacPBESHA256",
+            "keystore.pkcs12.macIterationCount", Integer.toString(PBE_ITERATIONS));
+
     private SelfSignedKeystore() {
     }
 
@@ -87,10 +96,9 @@ public final class SelfSignedKeystore {
         String host = localHostName();
         String password = SecretFiles.randomToken(24);
         KeyStore ks = generate(password.toCharArray(), host, Instant.now());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ks.store(out, password.toCharArray());
+        byte[] bytes = storeCheaply(ks, password.toCharArray());
         SecretFiles.write(pass, (password + "\n").getBytes(StandardCharsets.UTF_8));
-        SecretFiles.write(store, out.toByteArray());
+        SecretFiles.write(store, bytes);
         LOG.info("Generated self-signed TLS certificate for {} in {}", host, store);
         return new TlsKeystore(store, password, "PKCS12");
     }
@@ -123,8 +131,40 @@ public final class SelfSignedKeystore {
         X509Certificate cert = certificate(pair, host, now);
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry(ALIAS, pair.getPrivate(), password, new X509Certificate[] {cert});
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        ks.setEntry(ALIAS, new KeyStore.PrivateKeyEntry(pair.getPrivate(), new X509Certificate[] {cert}),
+                new KeyStore.PasswordProtection(password, "PBEWithHmacSHA256AndAES_256",
+                        new PBEParameterSpec(salt, PBE_ITERATIONS)));
         return ks;
+    }
+
+    /**
+     * PKCS12 bytes whose MAC uses {@link #PBE_ITERATIONS} and whose certificates are not encrypted.
+     * The JDK's defaults (10 000 PBKDF2 iterations for MAC, certificates and key) cost ~0.1 s of CPU per
+     * load on the node's C1-only JIT, and Jetty loads the store at every start. They protect nothing
+     * here: the password is 24 random bytes (no stretching needed) kept beside the store with the same
+     * permissions, and certificates are public. JDK 17 takes these settings only from properties read at
+     * {@code store()}, so they are set for that call and restored.
+     */
+    static byte[] storeCheaply(KeyStore ks, char[] password) throws GeneralSecurityException, IOException {
+        synchronized (PKCS12_PROPERTIES) {
+            Map<String, String> previous = new HashMap<>();
+            PKCS12_PROPERTIES.forEach((k, v) -> previous.put(k, System.setProperty(k, v)));
+            try {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                ks.store(out, password);
+                return out.toByteArray();
+            } finally {
+                previous.forEach((k, v) -> {
+                    if (v == null) {
+                        System.clearProperty(k);
+                    } else {
+                        System.setProperty(k, v);
+                    }
+                });
+            }
+        }
     }
 
     private static X509Certificate certificate(KeyPair pair, String host, Instant now)

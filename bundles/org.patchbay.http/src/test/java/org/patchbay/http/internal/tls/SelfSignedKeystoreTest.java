@@ -36,6 +36,25 @@ class SelfSignedKeystoreTest {
     Path dir;
 
     @Test
+    void storeIsCheapToLoadAndLeavesNoGlobalSettingsBehind() throws Exception {
+        String before = System.getProperty("keystore.pkcs12.macIterationCount");
+        char[] password = "0123456789abcdef0123456789abcdef".toCharArray();
+        KeyStore generated = SelfSignedKeystore.generate(password, "node.example", Instant.now());
+        byte[] bytes = SelfSignedKeystore.storeCheaply(generated, password);
+
+        assertEquals(before, System.getProperty("keystore.pkcs12.macIterationCount"));
+        assertEquals(null, System.getProperty("keystore.pkcs12.certProtectionAlgorithm"));
+        org.bouncycastle.asn1.pkcs.Pfx pfx = org.bouncycastle.asn1.pkcs.Pfx.getInstance(bytes);
+        assertEquals(SelfSignedKeystore.PBE_ITERATIONS, pfx.getMacData().getIterationCount().intValue());
+
+        KeyStore loaded = KeyStore.getInstance("PKCS12");
+        loaded.load(new java.io.ByteArrayInputStream(bytes), password);
+        assertTrue(loaded.isKeyEntry(SelfSignedKeystore.ALIAS));
+        assertEquals(generated.getCertificate(SelfSignedKeystore.ALIAS), loaded.getCertificate(SelfSignedKeystore.ALIAS));
+        assertEquals("EC", loaded.getKey(SelfSignedKeystore.ALIAS, password).getAlgorithm());
+    }
+
+    @Test
     void generatesOwnerOnlyPkcs12WithExpectedCertificate() throws Exception {
         Path tls = dir.resolve("tls");
         TlsKeystore ks = SelfSignedKeystore.ensure(tls);
