@@ -94,8 +94,8 @@ public final class UserCommands {
         if (d == null) {
             throw new CommandFailure(command, UNAVAILABLE);
         }
-        // Gogo names the thread after the whole command line, password included, and the log pattern
-        // prints thread names: anything logged while the directory works would carry the password.
+        // Gogo names the thread after the whole command line, password included. The shipped log
+        // pattern prints only the command name of such threads; this holds even with another pattern.
         Thread thread = Thread.currentThread();
         String threadName = thread.getName();
         thread.setName(command);
