@@ -186,7 +186,8 @@ public final class JdbcDirectory implements Directory, HealthCheck {
     @Override
     public HealthResult check() {
         try {
-            return HealthResult.up("directory", count() + " users");
+            int users = count();
+            return HealthResult.up("directory", users + (users == 1 ? " user" : " users"));
         } catch (DirectoryException e) {
             return HealthResult.down("directory", e.getMessage());
         }
