@@ -25,6 +25,7 @@ import java.util.function.UnaryOperator;
  */
 final class LauncherConfig {
 
+    // the names bundles read through org.patchbay.api.node.NodeProperties
     static final String HOME = "patchbay.home";
     static final String DATA = "patchbay.data";
     static final String VERSION = "patchbay.version";

@@ -3,12 +3,13 @@ package org.patchbay.http.internal;
 import java.nio.file.Path;
 
 import org.osgi.framework.BundleContext;
+import org.patchbay.api.node.NodeProperties;
 
 /** Where the node keeps its files: framework properties {@code patchbay.home} and {@code patchbay.data}. */
 public final class NodeDirectories {
 
-    static final String HOME = "patchbay.home";
-    static final String DATA = "patchbay.data";
+    static final String HOME = NodeProperties.HOME;
+    static final String DATA = NodeProperties.DATA;
 
     private NodeDirectories() {
     }

@@ -14,6 +14,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.patchbay.api.node.NodeProperties;
 import org.patchbay.api.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class StoreComponent implements Database {
 
     static final String PID = "org.patchbay.store";
-    static final String DATA_PROPERTY = "patchbay.data";
+    static final String DATA_PROPERTY = NodeProperties.DATA;
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreComponent.class);
 

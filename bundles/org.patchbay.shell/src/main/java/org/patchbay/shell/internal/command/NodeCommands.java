@@ -21,6 +21,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.patchbay.api.health.HealthReport;
 import org.patchbay.api.health.HealthService;
+import org.patchbay.api.node.NodeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ public final class NodeCommands {
 
     @Descriptor("show the node's version, uptime, health checks and Patchbay bundles")
     public NodeStatus status() {
-        String version = context.getProperty("patchbay.version");
+        String version = context.getProperty(NodeProperties.VERSION);
         Duration uptime = Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime());
         HealthReport report = null;
         String problem = null;
