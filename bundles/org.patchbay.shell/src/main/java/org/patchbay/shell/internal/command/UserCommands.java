@@ -94,11 +94,6 @@ public final class UserCommands {
         if (d == null) {
             throw new CommandFailure(command, UNAVAILABLE);
         }
-        // Gogo names the thread after the whole command line, password included. The shipped log
-        // pattern prints only the command name of such threads; this holds even with another pattern.
-        Thread thread = Thread.currentThread();
-        String threadName = thread.getName();
-        thread.setName(command);
         try {
             return operation.apply(d);
         } catch (IllegalArgumentException | DirectoryException e) {
@@ -106,8 +101,6 @@ public final class UserCommands {
         } catch (RuntimeException e) {
             LOG.error("{} failed", command, e);
             throw new CommandFailure(command, "failed: " + e.getClass().getSimpleName() + " (see the log)");
-        } finally {
-            thread.setName(threadName);
         }
     }
 
