@@ -54,7 +54,8 @@ final class Distribution implements AutoCloseable {
         }
         Files.createDirectories(home.resolve("deploy"));
         Files.createDirectories(home.resolve("data"));
-        Distribution d = new Distribution(home, freePort(), freePort(), freePort());
+        int[] ports = freePorts(3);
+        Distribution d = new Distribution(home, ports[0], ports[1], ports[2]);
         d.writeConf("org.patchbay.http.cfg", Map.of("host", "127.0.0.1", "port", "" + d.http, "https.port", "" + d.https));
         d.writeConf("org.patchbay.shell.telnet.cfg", Map.of("port", "" + d.telnet));
         return d;
@@ -157,8 +158,25 @@ final class Distribution implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /** Distinct free ports: every probe socket stays open until all are chosen, so none repeats. */
+    static int[] freePorts(int count) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : sockets) {
+                if (s != null) {
+                    s.close();
+                }
+            }
         }
     }
 

@@ -37,9 +37,10 @@ final class NodeOptions {
         Path conf = mkdirs(work.resolve("conf"));
         Path deploy = mkdirs(work.resolve("deploy"));
         Path data = mkdirs(work.resolve("data"));
-        int http = freePort();
-        int https = freePort();
-        int telnet = freePort();
+        int[] ports = freePorts(3);
+        int http = ports[0];
+        int https = ports[1];
+        int telnet = ports[2];
         write(conf.resolve("org.patchbay.http.cfg"), Map.of("host", "127.0.0.1", "port", "" + http, "https.port", "" + https));
         write(conf.resolve("org.patchbay.shell.telnet.cfg"), Map.of("port", "" + telnet));
         write(conf.resolve("org.patchbay.store.cfg"), Map.of());
@@ -80,10 +81,31 @@ final class NodeOptions {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /** Distinct free ports: every probe socket stays open until all are chosen, so none repeats. */
+    static int[] freePorts(int count) {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket s : sockets) {
+                if (s != null) {
+                    try {
+                        s.close();
+                    } catch (IOException e) {
+                        // a probe socket that will not close keeps its port; nothing else to do
+                    }
+                }
+            }
         }
     }
 
