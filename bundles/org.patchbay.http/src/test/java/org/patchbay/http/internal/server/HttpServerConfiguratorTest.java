@@ -9,7 +9,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,8 +29,9 @@ class HttpServerConfiguratorTest {
 
     private final FakeConfigAdmin ca = new FakeConfigAdmin();
     private final AtomicInteger systemState = new AtomicInteger(Bundle.ACTIVE);
-    private final int port = freePort();
-    private final int httpsPort = freePort();
+    private final int[] ports = freePorts(3);
+    private final int port = ports[0];
+    private final int httpsPort = ports[1];
 
     @Test
     void appliesValidConfigurationAndGeneratesKeystore() {
@@ -49,7 +52,7 @@ class HttpServerConfiguratorTest {
         c.modified(config(port, httpsPort));
         assertEquals(1, ca.updates.size(), "same settings: Jetty is not restarted");
 
-        int other = freePort();
+        int other = ports[2];
         c.modified(config(other, httpsPort));
         assertEquals(2, ca.updates.size());
         assertEquals(other, ca.last().get("org.osgi.service.http.port"));
@@ -144,10 +147,30 @@ class HttpServerConfiguratorTest {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /** Distinct free ports: every probe socket stays open until all are chosen, so none repeats. */
+    static int[] freePorts(int count) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        } finally {
+            for (ServerSocket s : sockets) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    // keeps its port; nothing else to do
+                }
+            }
         }
     }
 
