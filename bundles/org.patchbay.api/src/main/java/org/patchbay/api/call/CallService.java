@@ -1,0 +1,38 @@
+package org.patchbay.api.call;
+
+import java.util.List;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+import org.patchbay.api.identity.Aor;
+
+/**
+ * The protocol-neutral B2BUA. An adapter that receives a new session hands its leg in with {@link #place}; the core
+ * routes it (the callee's bindings are rung in parallel through the {@link LegFactory} of each binding's adapter),
+ * relays signals between the legs, runs the ring timer and writes a {@link CallRecord} when the call ends.
+ */
+@ProviderType
+public interface CallService {
+
+    /**
+     * Starts a call from {@code caller} (already authenticated by the adapter) to {@code destination}. Routing happens
+     * asynchronously; its outcome reaches {@code caller} as signals ({@link LegSignal.Progress}, {@link LegSignal.Answer}
+     * or {@link LegSignal.Reject}: 404 unknown user, 480 no binding or no answer, 486 busy …).
+     *
+     * @param offer the caller's SDP offer, or null (offerless INVITE)
+     * @return the control the caller's adapter reports through
+     */
+    LegControl place(Leg caller, Aor destination, String offer);
+
+    /** Live calls. */
+    List<CallInfo> calls();
+
+    Optional<CallInfo> call(String id);
+
+    /** Ends a live call cleanly towards every party (BYE or CANCEL) with the given reason; false when no such call. */
+    boolean hangup(String id, String reason);
+
+    /** Number of live calls and live legs (both drop to zero when nothing is in flight). */
+    int liveCalls();
+
+    int liveLegs();
+}

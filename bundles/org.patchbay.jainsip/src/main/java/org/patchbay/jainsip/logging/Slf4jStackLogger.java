@@ -1,0 +1,148 @@
+package org.patchbay.jainsip.logging;
+
+import gov.nist.core.StackLogger;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The jain-sip stack logger, writing to SLF4J logger {@code gov.nist.javax.sip}. The stack loads this class by name from
+ * the {@code gov.nist.javax.sip.STACK_LOGGER} property, which is why it lives in the wrapper bundle.
+ */
+public final class Slf4jStackLogger implements StackLogger {
+
+    private static final Logger LOG = LoggerFactory.getLogger("gov.nist.javax.sip");
+
+    private volatile boolean enabled = true;
+
+    @Override
+    public void logStackTrace() {
+        logStackTrace(TRACE_DEBUG);
+    }
+
+    @Override
+    public void logStackTrace(int level) {
+        if (isLoggingEnabled(level)) {
+            LOG.debug("stack trace", new Throwable("stack trace requested by jain-sip"));
+        }
+    }
+
+    @Override
+    public int getLineCount() {
+        return 0;
+    }
+
+    @Override
+    public void logException(Throwable ex) {
+        if (enabled) {
+            LOG.warn("jain-sip: {}", String.valueOf(ex), ex);
+        }
+    }
+
+    @Override
+    public void logDebug(String message) {
+        if (enabled) {
+            LOG.debug(message);
+        }
+    }
+
+    @Override
+    public void logDebug(String message, Exception ex) {
+        if (enabled) {
+            LOG.debug(message, ex);
+        }
+    }
+
+    @Override
+    public void logTrace(String message) {
+        if (enabled) {
+            LOG.trace(message);
+        }
+    }
+
+    @Override
+    public void logFatalError(String message) {
+        if (enabled) {
+            LOG.error(message);
+        }
+    }
+
+    @Override
+    public void logError(String message) {
+        if (enabled) {
+            LOG.error(message);
+        }
+    }
+
+    @Override
+    public void logError(String message, Exception ex) {
+        if (enabled) {
+            LOG.error(message, ex);
+        }
+    }
+
+    @Override
+    public void logWarning(String message) {
+        if (enabled) {
+            LOG.warn(message);
+        }
+    }
+
+    @Override
+    public void logInfo(String message) {
+        if (enabled) {
+            LOG.info(message);
+        }
+    }
+
+    @Override
+    public boolean isLoggingEnabled() {
+        return enabled;
+    }
+
+    /** The stack guards expensive message formatting with this, so it must be cheap and honest. */
+    @Override
+    public boolean isLoggingEnabled(int level) {
+        if (!enabled) {
+            return false;
+        }
+        if (level >= TRACE_TRACE) {
+            return LOG.isTraceEnabled();
+        }
+        if (level >= TRACE_DEBUG) {
+            return LOG.isDebugEnabled();
+        }
+        if (level >= TRACE_INFO) {
+            return LOG.isInfoEnabled();
+        }
+        if (level >= TRACE_WARN) {
+            return LOG.isWarnEnabled();
+        }
+        return level > TRACE_NONE && LOG.isErrorEnabled();
+    }
+
+    @Override
+    public void disableLogging() {
+        enabled = false;
+    }
+
+    @Override
+    public void enableLogging() {
+        enabled = true;
+    }
+
+    @Override
+    public void setBuildTimeStamp(String buildTimeStamp) {
+        LOG.debug("jain-sip build {}", buildTimeStamp);
+    }
+
+    @Override
+    public void setStackProperties(Properties stackProperties) {
+        // nothing to configure: levels come from the logging backend
+    }
+
+    @Override
+    public String getLoggerName() {
+        return LOG.getName();
+    }
+}
