@@ -35,4 +35,14 @@ public interface SipNode {
 
     /** The configured default domain (users' realm when requests name the node by address). */
     String defaultDomain();
+
+    /** Live jain-sip state, for leak checks and {@code pb:sip}: open dialogs, server and client transactions. */
+    StackCounts counts();
+
+    /** Live jain-sip state. */
+    record StackCounts(int dialogs, int serverTransactions, int clientTransactions) {
+        public int total() {
+            return dialogs + serverTransactions + clientTransactions;
+        }
+    }
 }
