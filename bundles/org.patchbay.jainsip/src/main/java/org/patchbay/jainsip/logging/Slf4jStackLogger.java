@@ -49,7 +49,13 @@ public final class Slf4jStackLogger implements StackLogger {
     @Override
     public void logException(Throwable ex) {
         if (enabled) {
-            LOG.warn("jain-sip: {}", String.valueOf(ex), ex);
+            // mostly network trouble (a peer gone, a refused connection): one line, the trace at debug
+            if (isShutdownNoise(ex)) {
+                LOG.debug("jain-sip: {}", String.valueOf(ex), ex);
+            } else {
+                LOG.warn("jain-sip: {}", String.valueOf(ex));
+                LOG.debug("jain-sip: trace", ex);
+            }
         }
     }
 
@@ -91,14 +97,24 @@ public final class Slf4jStackLogger implements StackLogger {
     @Override
     public void logError(String message, Exception ex) {
         if (enabled) {
-            LOG.error(message, ex);
+            if (isShutdownNoise(ex)) {
+                LOG.debug(message, ex);
+            } else {
+                LOG.error(message, ex);
+            }
         }
+    }
+
+    /** What the stack's threads report while it stops (interrupted waits, cancelled selector keys): not errors. */
+    public static boolean isShutdownNoise(Throwable ex) {
+        return ex instanceof InterruptedException || ex instanceof java.nio.channels.CancelledKeyException
+                || ex instanceof java.nio.channels.ClosedSelectorException;
     }
 
     @Override
     public void logWarning(String message) {
         if (enabled) {
-            if (routine(message)) {
+            if (isRoutine(message)) {
                 LOG.debug(message);
             } else {
                 LOG.warn(message);
@@ -106,7 +122,8 @@ public final class Slf4jStackLogger implements StackLogger {
         }
     }
 
-    static boolean routine(String message) {
+    /** True for the warnings logged at debug instead (public for tests). */
+    public static boolean isRoutine(String message) {
         if (message == null) {
             return false;
         }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -46,6 +47,7 @@ public final class SipStackRuntime implements SipNode {
     }
 
     static final String LOGGER_CLASS = "org.patchbay.jainsip.logging.Slf4jStackLogger";
+    static final String PROCESSOR_FACTORY_CLASS = "org.patchbay.jainsip.stack.StartStopSafeProcessorFactory";
     static final String PARSER_FACTORY_CLASS = "org.patchbay.jainsip.parser.StrictMessageParserFactory";
     private static final Logger LOG = LoggerFactory.getLogger(SipStackRuntime.class);
     private static final AtomicInteger STACKS = new AtomicInteger();
@@ -63,6 +65,7 @@ public final class SipStackRuntime implements SipNode {
     private final StackStats stats = new StackStats();
     private SipStackImpl stack;
     private SipProvider provider;
+    private List<Thread> scannerThreads = List.of();
 
     public SipStackRuntime(SipSettings settings, Keystore keystore, HandlerRegistry handlers,
             Supplier<Authenticator> authenticator) {
@@ -78,7 +81,15 @@ public final class SipStackRuntime implements SipNode {
         if (stack != null) {
             throw new IllegalStateException("already started");
         }
-        SipStackImpl s = new RfcMatchingStack(stackProperties());
+        SipStackImpl s;
+        synchronized (STACKS) {
+            // the RI starts an EventScanner thread in the constructor and never ends it (it stops the scanner but leaves
+            // its thread blocked in take()): remember the thread to interrupt it on stop
+            Set<Thread> before = Thread.getAllStackTraces().keySet();
+            s = new RfcMatchingStack(stackProperties());
+            scannerThreads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> !before.contains(t) && t.getName().startsWith("EventScanner")).toList();
+        }
         try {
             List<ListeningPoint> points = new ArrayList<>();
             if (settings.udpEnabled()) {
@@ -102,7 +113,7 @@ public final class SipStackRuntime implements SipNode {
             stack = s;
             provider = p;
         } catch (Exception | Error e) {
-            release(s);
+            release(s, scannerThreads);
             throw e;
         }
     }
@@ -131,10 +142,8 @@ public final class SipStackRuntime implements SipNode {
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(settings.maxMessageSize()));
         // NIO: one selector thread per transport instead of a thread per connection (the blocking TCP processor
         // also answered fewer of the RFC 4475 messages)
-        if (!Boolean.getBoolean("patchbay.sip.oio")) {
-            p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY",
-                    "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
-        }
+        // (a UDP processor that survives a stop right after its start; see the wrapper bundle)
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", PROCESSOR_FACTORY_CLASS);
         // symmetric response routing (RFC 3581 for everyone): a UDP request whose Via port is not its source port gets
         // rport=<source>, so the response reaches phones behind NAT that did not ask for rport
         p.setProperty("gov.nist.javax.sip.ALWAYS_ADD_RPORT", "true");
@@ -169,15 +178,20 @@ public final class SipStackRuntime implements SipNode {
         stack = null;
         provider = null;
         if (s != null) {
-            release(s);
+            release(s, scannerThreads);
         }
     }
 
-    private static void release(SipStackImpl s) {
+    private static void release(SipStackImpl s, List<Thread> scannerThreads) {
+        gov.nist.javax.sip.EventScanner scanner = s.getEventScanner();
         try {
-            for (Object o : s.getSipProviders() == null ? List.of() : toList(s.getSipProviders())) {
+            for (Object o : toList(s.getSipProviders())) {
                 SipProvider p = (SipProvider) o;
                 try {
+                    // the provider refuses deletion while a listener is attached
+                    if (p instanceof gov.nist.javax.sip.SipProviderImpl impl && impl.getSipListener() != null) {
+                        p.removeSipListener(impl.getSipListener());
+                    }
                     s.deleteSipProvider(p);
                 } catch (Exception e) {
                     LOG.debug("deleting provider: {}", e.toString());
@@ -192,12 +206,25 @@ public final class SipStackRuntime implements SipNode {
             }
         } finally {
             s.stop();
+            if (scanner != null) {
+                scanner.forceStop();
+            }
+            for (Thread t : scannerThreads) {
+                t.interrupt();
+                try {
+                    t.join(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
     private static List<Object> toList(java.util.Iterator<?> it) {
         List<Object> l = new ArrayList<>();
-        it.forEachRemaining(l::add);
+        if (it != null) {
+            it.forEachRemaining(l::add);
+        }
         return l;
     }
 

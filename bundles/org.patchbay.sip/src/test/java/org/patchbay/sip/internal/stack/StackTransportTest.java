@@ -221,19 +221,27 @@ class StackTransportTest {
 
     @Test
     void stopReleasesPortsAndThreads() throws Exception {
-        int before = Thread.activeCount();
+        java.util.Set<Thread> before = java.util.Set.copyOf(Thread.getAllStackTraces().keySet());
         start(Map.of(), null);
-        assertTrue(Thread.activeCount() > before);
-        RawSip.udp(new DatagramSocket(0, RawSip.LOOPBACK), port,
-                RawSip.options("udp", 9, port).getBytes(UTF_8), 1000);
-        RawSip.tcp(port, RawSip.options("tcp", 9, port).getBytes(UTF_8), 1000);
+        try (DatagramSocket u = new DatagramSocket(0, RawSip.LOOPBACK)) {
+            assertEquals(200, RawSip.finalStatus(RawSip.udp(u, port, RawSip.options("udp", 9, port).getBytes(UTF_8),
+                    1000)));
+        }
+        assertEquals(200, RawSip.finalStatus(RawSip.tcp(port, RawSip.options("tcp", 9, port).getBytes(UTF_8), 1000)));
+        assertTrue(Thread.getAllStackTraces().size() > before.size());
         runtime.stop();
         runtime = null;
         long end = System.currentTimeMillis() + 5000;
-        while (stackThreads() > 0 && System.currentTimeMillis() < end) {
+        List<String> left = List.of();
+        while (System.currentTimeMillis() < end) {
+            left = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t) && t.isAlive())
+                    .map(Thread::getName).filter(n -> !n.startsWith("process reaper")).toList();
+            if (left.isEmpty()) {
+                break;
+            }
             Thread.sleep(100);
         }
-        assertEquals(0, stackThreads(), "stack threads left: " + Thread.getAllStackTraces().keySet());
+        assertEquals(List.of(), left, "threads the stack left behind");
         try (DatagramSocket u = new DatagramSocket(port, RawSip.LOOPBACK);
                 java.net.ServerSocket t = new java.net.ServerSocket(port, 1, RawSip.LOOPBACK)) {
             assertFalse(u.isClosed() || t.isClosed(), "both ports free again");
@@ -279,13 +287,6 @@ class StackTransportTest {
         assertEquals(5060, d.udpPort());
         assertEquals(5061, d.tlsPort());
         assertEquals("patchbay.local", d.domain());
-    }
-
-    private static long stackThreads() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                .filter(n -> n.startsWith("patchbay-") || n.startsWith("NioSelector") || n.contains("AffinityJAIN")
-                        || n.startsWith("MessageProcessorThread") || n.contains("SipTimer"))
-                .count();
     }
 
     private Request newOptions(int peerPort) throws Exception {
