@@ -71,7 +71,7 @@ public final class FakeNode implements SipNode {
     @Override
     public String domainOf(SipURI uri) {
         String host = uri.getHost().toLowerCase(java.util.Locale.ROOT);
-        return isLocal(host) && (host.matches("[0-9.]+") || host.equals("localhost")) ? domain : host;
+        return isLocal(host) ? domain : host;
     }
 
     @Override
