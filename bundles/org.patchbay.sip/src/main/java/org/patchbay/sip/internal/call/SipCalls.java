@@ -1,0 +1,174 @@
+package org.patchbay.sip.internal.call;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+import javax.sip.Dialog;
+import javax.sip.ServerTransaction;
+import javax.sip.SipProvider;
+import javax.sip.address.Address;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.FromHeader;
+import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.patchbay.api.call.CallService;
+import org.patchbay.api.call.Leg;
+import org.patchbay.api.call.LegControl;
+import org.patchbay.api.call.LegFactory;
+import org.patchbay.api.call.Party;
+import org.patchbay.api.identity.Aor;
+import org.patchbay.api.location.Binding;
+import org.patchbay.sip.spi.SipExchange;
+import org.patchbay.sip.spi.SipNode;
+import org.patchbay.sip.spi.SipRequestHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SIP adapter of the call model: new INVITEs become caller legs handed to the {@link CallService}; the core's
+ * outgoing legs towards SIP bindings are created here. In-dialog requests never come here: the stack gives them to the
+ * leg that is the dialog's application data. The set of live legs is this component's, so a stop ends them (BYE,
+ * CANCEL or 503) and tells the core; nothing survives a restart.
+ */
+@Component(service = {SipRequestHandler.class, LegFactory.class},
+        property = {SipRequestHandler.METHODS + "=INVITE", LegFactory.ADAPTER + "=" + SipCalls.ADAPTER})
+public final class SipCalls implements SipRequestHandler, LegFactory {
+    static final String ADAPTER = "sip";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SipCalls.class);
+
+    private final CallService calls;
+    private final SipNode node;
+    private final Set<SipLeg> live = ConcurrentHashMap.newKeySet();
+    /** Our Via branches start with this: a request carrying one came back to us (loop). */
+    private final String marker;
+    private volatile boolean stopping;
+
+    @Activate
+    public SipCalls(@Reference CallService calls, @Reference SipNode node) {
+        this.calls = calls;
+        this.node = node;
+        this.marker = "z9hG4bKpb" + Long.toString(new SecureRandom().nextLong() & 0xffffffffL, 36) + ".";
+    }
+
+    @Deactivate
+    void deactivate() {
+        stopping = true;
+        List<SipLeg> legs = new ArrayList<>(live);
+        if (!legs.isEmpty()) {
+            LOG.info("sip calls: ending {} live SIP legs", legs.size());
+        }
+        legs.forEach(SipLeg::shutdown);
+        live.clear();
+    }
+
+    @Override
+    public void handle(SipExchange ex) throws Exception {
+        Request req = ex.request();
+        if (!Request.INVITE.equals(req.getMethod())) {
+            ex.respond(Response.METHOD_NOT_ALLOWED);
+            return;
+        }
+        if (((ToHeader) req.getHeader(ToHeader.NAME)).getTag() != null) {
+            // a re-INVITE for a dialog we do not have (any more)
+            ex.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+            return;
+        }
+        if (SipMessages.looped(req, marker)) {
+            LOG.info("{}: loop detected (our own Via), answered 482", ex);
+            ex.respond(Response.LOOP_DETECTED);
+            return;
+        }
+        if (stopping) {
+            ex.respond(Response.SERVICE_UNAVAILABLE);
+            return;
+        }
+        ex.respond(Response.TRYING);
+        Optional<Aor> user = ex.authenticate(true);
+        if (user.isEmpty()) {
+            return;
+        }
+        URI ruri = req.getRequestURI();
+        if (!(ruri instanceof SipURI sip)) {
+            ex.respond(Response.UNSUPPORTED_URI_SCHEME);
+            return;
+        }
+        Aor callee;
+        try {
+            callee = new Aor(sip.getUser(), node.domainOf(sip));
+        } catch (RuntimeException e) {
+            LOG.info("{}: no such user '{}' ({}); answered 404", ex, sip.getUser(), e.getMessage());
+            ex.respond(Response.NOT_FOUND);
+            return;
+        }
+        ServerTransaction st = ex.transaction();
+        if (st == null) {
+            return;
+        }
+        SipProvider provider = (SipProvider) ex.event().getSource();
+        Dialog dialog = provider.getNewDialog(st);
+        String toTag = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        IncomingLeg leg = new IncomingLeg(this, node, provider, ex.transport(), callerParty(req, user.get()),
+                ex.source(), st, dialog, toTag);
+        dialog.setApplicationData(leg);
+        st.setApplicationData(leg);
+        live.add(leg);
+        MaxForwardsHeader mf = (MaxForwardsHeader) req.getHeader(MaxForwardsHeader.NAME);
+        int hops = mf == null ? 70 : mf.getMaxForwards();
+        synchronized (leg) {
+            LegControl control = calls.place(leg, callee, SipMessages.sdp(req), hops);
+            leg.control(control);
+        }
+    }
+
+    private static Party callerParty(Request req, Aor user) {
+        FromHeader from = (FromHeader) req.getHeader(FromHeader.NAME);
+        Address a = from.getAddress();
+        String name = a.getDisplayName();
+        return new Party(user, "sip:" + user, name == null ? "" : name.strip());
+    }
+
+    @Override
+    public Leg create(Binding target, Party caller, Party callee, LegControl control) {
+        if (stopping) {
+            throw new IllegalStateException("sip adapter stopping");
+        }
+        String transport = target.transport() == null ? "udp" : target.transport().toLowerCase(java.util.Locale.ROOT);
+        SipProvider provider = node.provider(transport).or(() -> node.provider("udp"))
+                .orElseThrow(() -> new IllegalStateException("no SIP transport " + target.transport()));
+        if (node.provider(transport).isEmpty()) {
+            transport = "udp";
+        }
+        OutgoingLeg leg = new OutgoingLeg(this, node, provider, transport, target, caller, callee);
+        leg.control(control);
+        live.add(leg);
+        return leg;
+    }
+
+    /** A fresh Via branch carrying our loop marker. */
+    String branch() {
+        return marker + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    }
+
+    void forget(SipLeg leg) {
+        live.remove(leg);
+    }
+
+    /** Live SIP legs (for tests and listings). */
+    int liveLegs() {
+        return live.size();
+    }
+}
