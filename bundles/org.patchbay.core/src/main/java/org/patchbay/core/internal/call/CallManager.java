@@ -109,6 +109,11 @@ public final class CallManager implements CallService, CallRecords {
         this(directory, migrated(database, context), Clock.systemUTC(), config);
     }
 
+    /** Outside OSGi (tests of this and of adapter bundles): records go to {@code cdrs}, already migrated. */
+    public CallManager(Directory directory, javax.sql.DataSource cdrs, Clock clock, Config config) {
+        this(directory, new CdrStore(cdrs), clock, config);
+    }
+
     CallManager(Directory directory, CdrStore store, Clock clock, Config config) {
         this.directory = directory;
         this.store = store;
@@ -135,7 +140,7 @@ public final class CallManager implements CallService, CallRecords {
 
     /** Ends every live call (BYE/CANCEL/503), waits briefly for that to be sent, writes the records, stops threads. */
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         stopping = true;
         List<Call> live = new ArrayList<>(calls.values());
         if (!live.isEmpty()) {
@@ -171,7 +176,7 @@ public final class CallManager implements CallService, CallRecords {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindLocation(LocationService service) {
+    public void bindLocation(LocationService service) {
         location = service;
     }
 
@@ -182,7 +187,7 @@ public final class CallManager implements CallService, CallRecords {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindFactory(LegFactory factory, Map<String, Object> props) {
+    public void bindFactory(LegFactory factory, Map<String, Object> props) {
         Object adapter = props.get(LegFactory.ADAPTER);
         if (adapter == null) {
             LOG.warn("calls: leg factory {} has no {} property; ignored", factory, LegFactory.ADAPTER);

@@ -81,7 +81,11 @@ final class IncomingLeg extends SipLeg {
         if (reason != null && !reason.isEmpty()) {
             r.setReasonPhrase(reason);
         }
-        invite.sendResponse(r);
+        try {
+            invite.sendResponse(r);
+        } finally {
+            deleteDialog();
+        }
     }
 
     private Response response(int code, String reason) throws Exception {

@@ -118,6 +118,7 @@ abstract class SipLeg implements Leg, SipRequestHandler, SipResponseListener, Si
         switch (method) {
             case Request.BYE -> {
                 ex.respond(Response.OK);
+                deleteDialog();
                 finish();
                 report(new LegSignal.Hangup(0, ""));
             }
@@ -279,6 +280,10 @@ abstract class SipLeg implements Leg, SipRequestHandler, SipResponseListener, Si
         if (code < 200) {
             return;
         }
+        if (Request.BYE.equals(method)) {
+            deleteDialog();
+            return;
+        }
         if (Request.INVITE.equals(method) && code < 300 && event.getDialog() != null) {
             event.getDialog().sendAck(event.getDialog().createAck(cseq.getSeqNumber()));
         }
@@ -367,8 +372,9 @@ abstract class SipLeg implements Leg, SipRequestHandler, SipResponseListener, Si
         owner.forget(this);
     }
 
+    /** Removes the dialog from the stack now, rather than after jain-sip's 8 s linger for terminated dialogs. */
     protected void deleteDialog() {
-        if (dialog != null && dialog.getState() != DialogState.TERMINATED) {
+        if (dialog != null) {
             dialog.delete();
         }
     }
