@@ -13,6 +13,18 @@ public final class Slf4jStackLogger implements StackLogger {
 
     private static final Logger LOG = LoggerFactory.getLogger("gov.nist.javax.sip");
 
+    /**
+     * Warnings the stack gives at every start that only describe its defaults (TLS policy, no keystore when TLS is off):
+     * logged at debug so the console shows real problems only.
+     */
+    private static final String[] ROUTINE_WARNINGS = {
+        "using default tls security policy",
+        "Using default keystore type",
+        "Using default truststore type",
+        "TLS server settings will be inactive",
+        "TLS trust settings will be inactive",
+    };
+
     private volatile boolean enabled = true;
 
     @Override
@@ -84,8 +96,24 @@ public final class Slf4jStackLogger implements StackLogger {
     @Override
     public void logWarning(String message) {
         if (enabled) {
-            LOG.warn(message);
+            if (routine(message)) {
+                LOG.debug(message);
+            } else {
+                LOG.warn(message);
+            }
         }
+    }
+
+    static boolean routine(String message) {
+        if (message == null) {
+            return false;
+        }
+        for (String r : ROUTINE_WARNINGS) {
+            if (message.startsWith(r)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -32,15 +32,20 @@ final class Distribution implements AutoCloseable {
     final int http;
     final int https;
     final int telnet;
+    /** SIP: UDP and TCP share {@link #sip}; TLS on {@link #sipTls}. The stack binds 127.0.0.1 only. */
+    final int sip;
+    final int sipTls;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private Process process;
 
-    private Distribution(Path home, int http, int https, int telnet) {
+    private Distribution(Path home, int http, int https, int telnet, int sip, int sipTls) {
         this.home = home;
         this.http = http;
         this.https = https;
         this.telnet = telnet;
+        this.sip = sip;
+        this.sipTls = sipTls;
     }
 
     static Distribution copy(String name) throws IOException {
@@ -54,10 +59,12 @@ final class Distribution implements AutoCloseable {
         }
         Files.createDirectories(home.resolve("deploy"));
         Files.createDirectories(home.resolve("data"));
-        int[] ports = freePorts(3);
-        Distribution d = new Distribution(home, ports[0], ports[1], ports[2]);
+        int[] ports = freePorts(5);
+        Distribution d = new Distribution(home, ports[0], ports[1], ports[2], ports[3], ports[4]);
         d.writeConf("org.patchbay.http.cfg", Map.of("host", "127.0.0.1", "port", "" + d.http, "https.port", "" + d.https));
         d.writeConf("org.patchbay.shell.telnet.cfg", Map.of("port", "" + d.telnet));
+        d.writeConf("org.patchbay.sip.cfg", Map.of("host", "127.0.0.1", "udp.port", "" + d.sip, "tcp.port", "" + d.sip,
+                "tls.port", "" + d.sipTls));
         return d;
     }
 

@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -57,8 +59,9 @@ public final class LocationServiceImpl implements LocationService {
     private final Map<Aor, List<Entry>> bindings = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final Clock clock;
-    private final int maxContacts;
+    private volatile int maxContacts;
     private final ScheduledExecutorService sweeper;
+    private ScheduledFuture<?> sweeps;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin events;
@@ -66,8 +69,22 @@ public final class LocationServiceImpl implements LocationService {
     @Activate
     public LocationServiceImpl(Config config) {
         this(Clock.systemUTC(), config.max_contacts());
-        sweeper.scheduleWithFixedDelay(this::sweepSafely, config.sweep_interval_seconds(), config.sweep_interval_seconds(),
-                TimeUnit.SECONDS);
+        schedule(config.sweep_interval_seconds());
+    }
+
+    /** A configuration change keeps the registrations (SCR would otherwise restart the component and lose them). */
+    @Modified
+    void modified(Config config) {
+        maxContacts = Math.max(1, config.max_contacts());
+        schedule(config.sweep_interval_seconds());
+    }
+
+    private synchronized void schedule(int seconds) {
+        if (sweeps != null) {
+            sweeps.cancel(false);
+        }
+        int s = Math.max(1, seconds);
+        sweeps = sweeper.scheduleWithFixedDelay(this::sweepSafely, s, s, TimeUnit.SECONDS);
     }
 
     /** Without a running sweeper: tests call {@link #sweep()}. */

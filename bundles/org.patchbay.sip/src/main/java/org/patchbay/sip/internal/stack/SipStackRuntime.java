@@ -139,6 +139,9 @@ public final class SipStackRuntime implements SipNode {
         p.setProperty("gov.nist.javax.sip.REJECT_STRAY_RESPONSES", "true");
         p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
         p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", "5000");
+        // the RI's default suites are RSA/anonymous ones JDK 17 disables (and useless with an EC key): use the JDK's
+        p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(",", TlsDefaults.cipherSuites()));
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", String.join(",", TlsDefaults.protocols()));
         if (settings.tlsEnabled() && keystore != null) {
             p.setProperty("javax.net.ssl.keyStore", keystore.path().toString());
             p.setProperty("javax.net.ssl.keyStorePassword", keystore.password());

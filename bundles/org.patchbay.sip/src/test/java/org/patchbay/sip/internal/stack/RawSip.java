@@ -26,6 +26,11 @@ final class RawSip {
     private RawSip() {
     }
 
+    /** slf4j-simple: the stack logs every message at INFO; keep test output readable. Call before any logger exists. */
+    static void quietStack() {
+        System.setProperty("org.slf4j.simpleLogger.log.gov.nist", "warn");
+    }
+
     /** A port free for both UDP and TCP at the moment of the call. */
     static int freePort() throws IOException {
         for (int i = 0; i < 50; i++) {

@@ -19,6 +19,10 @@ import org.patchbay.sip.spi.SipRequestHandler;
 /** The stack on real sockets, outside OSGi: dispatch, default answers, response routing. */
 class SipStackRuntimeTest {
 
+    static {
+        RawSip.quietStack();
+    }
+
     private final HandlerRegistry handlers = new HandlerRegistry();
     private SipStackRuntime runtime;
     private int port;
