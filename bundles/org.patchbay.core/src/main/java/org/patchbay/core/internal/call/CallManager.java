@@ -136,6 +136,14 @@ public final class CallManager implements CallService, CallRecords {
     @Modified
     void modified(Config newConfig) {
         this.config = newConfig;
+        int threads = Math.max(1, newConfig.threads());
+        if (threads > pool.getMaximumPoolSize()) {
+            pool.setMaximumPoolSize(threads);
+            pool.setCorePoolSize(threads);
+        } else {
+            pool.setCorePoolSize(threads);
+            pool.setMaximumPoolSize(threads);
+        }
     }
 
     /** Ends every live call (BYE/CANCEL/503), waits briefly for that to be sent, writes the records, stops threads. */
