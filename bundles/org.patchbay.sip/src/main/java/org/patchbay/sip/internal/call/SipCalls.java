@@ -24,6 +24,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.patchbay.api.call.CallService;
 import org.patchbay.api.call.Leg;
 import org.patchbay.api.call.LegControl;
@@ -50,18 +53,66 @@ public final class SipCalls implements SipRequestHandler, LegFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(SipCalls.class);
 
-    private final CallService calls;
-    private final SipNode node;
+    /**
+     * Dynamic: the core binds this component as a {@link LegFactory}, so a static reference back to it would be a cycle
+     * SCR cannot activate. Without it new INVITEs get 503.
+     */
+    private volatile CallService calls;
+    /** The running stack; dynamic so that a stack restart ends the legs it carried and nothing else. */
+    private volatile SipNode node;
     private final Set<SipLeg> live = ConcurrentHashMap.newKeySet();
     /** Our Via branches start with this: a request carrying one came back to us (loop). */
     private final String marker;
     private volatile boolean stopping;
 
     @Activate
-    public SipCalls(@Reference CallService calls, @Reference SipNode node) {
+    public SipCalls() {
+        this.marker = "z9hG4bKpb" + Long.toString(new SecureRandom().nextLong() & 0xffffffffL, 36) + ".";
+    }
+
+    /** Outside OSGi (tests): with a running stack. */
+    SipCalls(CallService calls, SipNode node) {
+        this();
         this.calls = calls;
         this.node = node;
-        this.marker = "z9hG4bKpb" + Long.toString(new SecureRandom().nextLong() & 0xffffffffL, 36) + ".";
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindCalls(CallService service) {
+        this.calls = service;
+    }
+
+    /** The core went away with every call: say goodbye to the parties of the SIP legs it had. */
+    void unbindCalls(CallService service) {
+        if (calls != service) {
+            return;
+        }
+        calls = null;
+        List<SipLeg> legs = new ArrayList<>(live);
+        if (!legs.isEmpty()) {
+            LOG.info("sip calls: call service gone, ending {} live SIP legs", legs.size());
+        }
+        legs.forEach(SipLeg::shutdown);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindNode(SipNode n) {
+        this.node = n;
+    }
+
+    /** The stack is gone with every dialog it had: the legs cannot say goodbye, the core ends their calls. */
+    void unbindNode(SipNode n) {
+        if (node != n) {
+            return;
+        }
+        node = null;
+        List<SipLeg> legs = live.stream().filter(l -> l.node == n).toList();
+        if (!legs.isEmpty()) {
+            LOG.info("sip calls: SIP stack stopped under {} live SIP legs", legs.size());
+        }
+        legs.forEach(SipLeg::stackGone);
     }
 
     @Deactivate
@@ -92,7 +143,8 @@ public final class SipCalls implements SipRequestHandler, LegFactory {
             ex.respond(Response.LOOP_DETECTED);
             return;
         }
-        if (stopping) {
+        CallService service = calls;
+        if (stopping || service == null) {
             ex.respond(Response.SERVICE_UNAVAILABLE);
             return;
         }
@@ -108,7 +160,7 @@ public final class SipCalls implements SipRequestHandler, LegFactory {
         }
         Aor callee;
         try {
-            callee = new Aor(sip.getUser(), node.domainOf(sip));
+            callee = new Aor(sip.getUser(), ex.node().domainOf(sip));
         } catch (RuntimeException e) {
             LOG.info("{}: no such user '{}' ({}); answered 404", ex, sip.getUser(), e.getMessage());
             ex.respond(Response.NOT_FOUND);
@@ -121,7 +173,7 @@ public final class SipCalls implements SipRequestHandler, LegFactory {
         SipProvider provider = (SipProvider) ex.event().getSource();
         Dialog dialog = provider.getNewDialog(st);
         String toTag = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-        IncomingLeg leg = new IncomingLeg(this, node, provider, ex.transport(), callerParty(req, user.get()),
+        IncomingLeg leg = new IncomingLeg(this, ex.node(), provider, ex.transport(), callerParty(req, user.get()),
                 ex.source(), st, dialog, toTag);
         dialog.setApplicationData(leg);
         st.setApplicationData(leg);
@@ -129,7 +181,7 @@ public final class SipCalls implements SipRequestHandler, LegFactory {
         MaxForwardsHeader mf = (MaxForwardsHeader) req.getHeader(MaxForwardsHeader.NAME);
         int hops = mf == null ? 70 : mf.getMaxForwards();
         synchronized (leg) {
-            LegControl control = calls.place(leg, callee, SipMessages.sdp(req), hops);
+            LegControl control = service.place(leg, callee, SipMessages.sdp(req), hops);
             leg.control(control);
         }
     }
@@ -145,6 +197,10 @@ public final class SipCalls implements SipRequestHandler, LegFactory {
     public Leg create(Binding target, Party caller, Party callee, LegControl control) {
         if (stopping) {
             throw new IllegalStateException("sip adapter stopping");
+        }
+        SipNode node = this.node;
+        if (node == null) {
+            throw new IllegalStateException("SIP stack not running");
         }
         String transport = target.transport() == null ? "udp" : target.transport().toLowerCase(java.util.Locale.ROOT);
         SipProvider provider = node.provider(transport).or(() -> node.provider("udp"))

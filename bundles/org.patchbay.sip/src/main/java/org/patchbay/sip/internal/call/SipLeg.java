@@ -381,4 +381,12 @@ abstract class SipLeg implements Leg, SipRequestHandler, SipResponseListener, Si
 
     /** The adapter stops: end the dialog cleanly towards the party and tell the core the leg is gone. */
     abstract void shutdown();
+
+    /** The stack stopped with this leg's dialog in it: nothing can be sent any more. */
+    synchronized void stackGone() {
+        if (!ended) {
+            finish();
+            reportLost("sip stack stopped");
+        }
+    }
 }
