@@ -51,6 +51,21 @@ final class Sipp implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The "Failed call" total of SIPp's final statistics screen (0 when absent). */
+    int failedCalls() {
+        try {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Failed call +\\| +\\d+ +\\| +(\\d+)")
+                    .matcher(Files.readString(out));
+            int last = 0;
+            while (m.find()) {
+                last = Integer.parseInt(m.group(1));
+            }
+            return last;
+        } catch (IOException e) {
+            return Integer.MAX_VALUE;
+        }
+    }
+
     String output() {
         try {
             String o = Files.exists(out) ? Files.readString(out) : "";

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import javax.sip.ClientTransaction;
+import javax.sip.ObjectInUseException;
+import javax.sip.TransactionState;
 import javax.sip.ResponseEvent;
 import javax.sip.SipProvider;
 import javax.sip.address.Address;
@@ -36,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 final class OutgoingLeg extends SipLeg {
     private static final Logger LOG = LoggerFactory.getLogger(OutgoingLeg.class);
+
+    static final long CANCEL_GRACE_MILLIS = 32_000;
 
     private final Binding target;
     private final Party caller;
@@ -146,6 +150,21 @@ final class OutgoingLeg extends SipLeg {
         ClientTransaction ct = provider.getNewClientTransaction(cancel);
         ct.setApplicationData(this);
         ct.sendRequest();
+        // RFC 3261 §9.1: without a final response 64*T1 after the CANCEL, give the INVITE up ourselves
+        owner.schedule(this::abandon, CANCEL_GRACE_MILLIS);
+    }
+
+    private synchronized void abandon() {
+        TransactionState s = invite.getState();
+        if (s == TransactionState.CALLING || s == TransactionState.PROCEEDING) {
+            LOG.debug("{}: no final response 32 s after CANCEL; transaction and dialog dropped", this);
+            try {
+                invite.terminate();
+            } catch (ObjectInUseException e) {
+                LOG.debug("{}: terminate: {}", this, e.toString());
+            }
+            deleteDialog();
+        }
     }
 
     @Override

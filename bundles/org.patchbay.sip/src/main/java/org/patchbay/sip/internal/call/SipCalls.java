@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import javax.sip.Dialog;
 import javax.sip.ServerTransaction;
@@ -32,6 +35,8 @@ import org.patchbay.api.call.Leg;
 import org.patchbay.api.call.LegControl;
 import org.patchbay.api.call.LegFactory;
 import org.patchbay.api.call.Party;
+import org.patchbay.api.health.HealthCheck;
+import org.patchbay.api.health.HealthResult;
 import org.patchbay.api.identity.Aor;
 import org.patchbay.api.location.Binding;
 import org.patchbay.sip.spi.SipExchange;
@@ -46,9 +51,14 @@ import org.slf4j.LoggerFactory;
  * leg that is the dialog's application data. The set of live legs is this component's, so a stop ends them (BYE,
  * CANCEL or 503) and tells the core; nothing survives a restart.
  */
-@Component(service = {SipRequestHandler.class, LegFactory.class},
-        property = {SipRequestHandler.METHODS + "=INVITE", LegFactory.ADAPTER + "=" + SipCalls.ADAPTER})
-public final class SipCalls implements SipRequestHandler, LegFactory {
+@Component(service = {SipRequestHandler.class, LegFactory.class, HealthCheck.class},
+        property = {SipRequestHandler.METHODS + "=INVITE", SipRequestHandler.METHODS + "=BYE",
+            SipRequestHandler.METHODS + "=UPDATE", SipRequestHandler.METHODS + "=INFO",
+            SipRequestHandler.METHODS + "=PRACK", LegFactory.ADAPTER + "=" + SipCalls.ADAPTER,
+            HealthCheck.NAME + "=" + SipCalls.HEALTH})
+public final class SipCalls implements SipRequestHandler, LegFactory, HealthCheck {
+    /** Health check name; its detail gives the live SIP legs and the stack's tables, for leak checks. */
+    static final String HEALTH = "sip-calls";
     static final String ADAPTER = "sip";
 
     private static final Logger LOG = LoggerFactory.getLogger(SipCalls.class);
@@ -64,9 +74,17 @@ public final class SipCalls implements SipRequestHandler, LegFactory {
     /** Our Via branches start with this: a request carrying one came back to us (loop). */
     private final String marker;
     private volatile boolean stopping;
+    /** Guards against peers that never finish a transaction (RFC 3261 §9.1: 64*T1 after CANCEL). */
+    private final ScheduledThreadPoolExecutor timers;
 
     @Activate
     public SipCalls() {
+        this.timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "pb-sip-calls-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timers.setRemoveOnCancelPolicy(true);
         this.marker = "z9hG4bKpb" + Long.toString(new SecureRandom().nextLong() & 0xffffffffL, 36) + ".";
     }
 
@@ -124,13 +142,24 @@ public final class SipCalls implements SipRequestHandler, LegFactory {
         }
         legs.forEach(SipLeg::shutdown);
         live.clear();
+        timers.shutdownNow();
+    }
+
+    /** Runs {@code task} after {@code millis} unless the adapter stops first. */
+    void schedule(Runnable task, long millis) {
+        try {
+            timers.schedule(task, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopping: the legs are being shut down anyway
+        }
     }
 
     @Override
     public void handle(SipExchange ex) throws Exception {
         Request req = ex.request();
         if (!Request.INVITE.equals(req.getMethod())) {
-            ex.respond(Response.METHOD_NOT_ALLOWED);
+            // BYE, UPDATE, INFO, PRACK reach this handler only when no live dialog of ours matches them
+            ex.respond(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
             return;
         }
         if (((ToHeader) req.getHeader(ToHeader.NAME)).getTag() != null) {
@@ -221,6 +250,18 @@ public final class SipCalls implements SipRequestHandler, LegFactory {
 
     void forget(SipLeg leg) {
         live.remove(leg);
+    }
+
+    /** Up while the stack runs; the detail is what a leak check compares with zero. */
+    @Override
+    public HealthResult check() {
+        SipNode n = node;
+        if (n == null) {
+            return HealthResult.down(HEALTH, "no SIP stack");
+        }
+        SipNode.StackCounts c = n.counts();
+        return HealthResult.up(HEALTH, live.size() + " SIP legs; stack: " + c.dialogs() + " dialogs, "
+                + c.serverTransactions() + " server transactions, " + c.clientTransactions() + " client transactions");
     }
 
     /** Live SIP legs (for tests and listings). */
