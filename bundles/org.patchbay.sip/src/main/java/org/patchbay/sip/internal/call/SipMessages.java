@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.ListIterator;
-import java.util.Locale;
 
 import javax.sip.address.Address;
 import javax.sip.address.SipURI;
@@ -81,8 +80,9 @@ final class SipMessages {
     }
 
     /**
-     * A loose Route towards where the party's packets came from, when that differs from its Contact (a device behind NAT,
-     * or a TCP client whose connection is the only way back). Null when the Contact is reachable as it stands.
+     * A loose Route towards where the party's packets came from, when its Contact would not reach it: a Contact naming
+     * another host (a device behind NAT; over TCP/TLS the route then reuses the registering connection), or over UDP
+     * another port of the same host (NAT port rewriting, rport). Null when the Contact is reachable as it stands.
      */
     static RouteHeader routeToSource(SipNode node, URI contact, InetSocketAddress source, String transport)
             throws ParseException {
@@ -91,7 +91,10 @@ final class SipMessages {
         }
         String host = source.getAddress().getHostAddress();
         int cport = c.getPort() > 0 ? c.getPort() : ("tls".equals(transport) ? 5061 : 5060);
-        if (host.equals(c.getHost()) && cport == source.getPort() && transport.equalsIgnoreCase(transportOf(c))) {
+        boolean sameHost = host.equals(c.getHost());
+        if (sameHost && (cport == source.getPort() || !"udp".equals(transport))) {
+            // over TCP/TLS the source port is the client's ephemeral one: a Contact on the same host is reachable
+            // itself, and the registering connection may be long gone
             return null;
         }
         SipURI r = node.addressFactory().createSipURI(null, host);
@@ -101,11 +104,6 @@ final class SipMessages {
         }
         r.setLrParam();
         return node.headerFactory().createRouteHeader(node.addressFactory().createAddress(r));
-    }
-
-    static String transportOf(SipURI uri) {
-        String t = uri.getTransportParam();
-        return t == null ? "udp" : t.toLowerCase(Locale.ROOT);
     }
 
     /** True when one of the request's Vias carries this node's branch marker: the request came back to us. */
