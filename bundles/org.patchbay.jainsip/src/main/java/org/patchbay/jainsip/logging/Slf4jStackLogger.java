@@ -23,6 +23,8 @@ public final class Slf4jStackLogger implements StackLogger {
         "Using default truststore type",
         "TLS server settings will be inactive",
         "TLS trust settings will be inactive",
+        // AGGRESSIVE_CLEANUP drops a transaction's parsed request; reading it again re-parses (rare, harmless)
+        "reparsing original request",
     };
 
     private volatile boolean enabled = true;

@@ -18,6 +18,7 @@ import javax.sip.message.Response;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.SIPTransaction;
 
 import org.patchbay.api.identity.Aor;
 import org.patchbay.sip.internal.auth.Authenticator;
@@ -100,7 +101,16 @@ final class Exchange implements SipExchange {
                 try {
                     transaction = provider().getNewServerTransaction(request);
                 } catch (TransactionAlreadyExistsException e) {
-                    retransmission = true;
+                    if (sameTransaction()) {
+                        retransmission = true;
+                    } else {
+                        // jain-sip matches server transactions by branch alone; RFC 3261 17.2.3 also wants the
+                        // method and the Via sent-by to match. Another client's request that reuses a branch (the
+                        // RFC 4475 messages all do) is a new request: answered statelessly
+                        LOG.debug("{} from {}: branch already used by another transaction", request.getMethod(),
+                                source);
+                        stateless = true;
+                    }
                 } catch (Exception e) {
                     // e.g. a SUBSCRIBE without Contact: still answered, statelessly
                     LOG.debug("{} from {}: no server transaction ({})", request.getMethod(), source, e.toString());
@@ -109,6 +119,24 @@ final class Exchange implements SipExchange {
             }
             return transaction;
         }
+    }
+
+    /** The stack's transaction with this request's branch has the same method and Via sent-by (RFC 3261 17.2.3). */
+    private boolean sameTransaction() {
+        if (!(request instanceof SIPRequest r) || node.stack() == null) {
+            return true;
+        }
+        SIPTransaction existing = node.stack().findTransaction(r, true);
+        if (existing == null) {
+            return true;
+        }
+        Request original = existing.getRequest();
+        if (original == null || !original.getMethod().equals(request.getMethod())) {
+            return false;
+        }
+        ViaHeader a = (ViaHeader) original.getHeader(ViaHeader.NAME);
+        ViaHeader b = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        return a != null && b != null && a.getHost().equalsIgnoreCase(b.getHost()) && a.getPort() == b.getPort();
     }
 
     /** True when the stack already has a transaction for this request: a retransmission that must be dropped. */

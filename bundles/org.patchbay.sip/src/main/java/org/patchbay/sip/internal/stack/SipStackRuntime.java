@@ -77,7 +77,7 @@ public final class SipStackRuntime implements SipNode {
         if (stack != null) {
             throw new IllegalStateException("already started");
         }
-        SipStackImpl s = new SipStackImpl(stackProperties());
+        SipStackImpl s = new RfcMatchingStack(stackProperties());
         try {
             List<ListeningPoint> points = new ArrayList<>();
             if (settings.udpEnabled()) {
@@ -127,8 +127,13 @@ public final class SipStackRuntime implements SipNode {
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
         p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "Normal");
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(settings.maxMessageSize()));
+        // NIO: one selector thread per transport instead of a thread per connection (the blocking TCP processor
+        // also answered fewer of the RFC 4475 messages)
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY",
                 "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        // symmetric response routing (RFC 3581 for everyone): a UDP request whose Via port is not its source port gets
+        // rport=<source>, so the response reaches phones behind NAT that did not ask for rport
+        p.setProperty("gov.nist.javax.sip.ALWAYS_ADD_RPORT", "true");
         p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         // idle TCP/TLS connections from clients that went away are closed after this (seconds)

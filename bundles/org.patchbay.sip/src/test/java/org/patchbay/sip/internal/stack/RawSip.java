@@ -28,7 +28,9 @@ final class RawSip {
 
     /** slf4j-simple: the stack logs every message at INFO; keep test output readable. Call before any logger exists. */
     static void quietStack() {
-        System.setProperty("org.slf4j.simpleLogger.log.gov.nist", "warn");
+        if (System.getProperty("org.slf4j.simpleLogger.log.gov.nist") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.gov.nist", "warn");
+        }
     }
 
     /** A port free for both UDP and TCP at the moment of the call. */

@@ -1,0 +1,62 @@
+package org.patchbay.sip.internal.stack;
+
+import java.util.Locale;
+import java.util.Properties;
+
+import javax.sip.PeerUnavailableException;
+import javax.sip.message.Request;
+
+import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.stack.SIPServerTransaction;
+import gov.nist.javax.sip.stack.SIPTransaction;
+
+/**
+ * The RI's stack with RFC 3261 17.2.3 server transaction matching. jain-sip looks server transactions up by branch alone,
+ * so a request from another client (or with another method) that happens to reuse a branch is swallowed as a
+ * "retransmission" of a transaction it does not belong to — every RFC 4475 message uses one of a few branches, and a
+ * buggy or hostile client could silence others that way. Here a transaction found by branch only counts when its method
+ * (ACK: an INVITE transaction) and its top Via sent-by match too.
+ */
+final class RfcMatchingStack extends SipStackImpl {
+
+    RfcMatchingStack(Properties properties) throws PeerUnavailableException {
+        super(properties);
+    }
+
+    @Override
+    public SIPTransaction findTransaction(SIPMessage message, boolean isServer) {
+        SIPTransaction tx = super.findTransaction(message, isServer);
+        if (isServer && tx instanceof SIPServerTransaction st && message instanceof SIPRequest request
+                && !matches(st, request)) {
+            return null;
+        }
+        return tx;
+    }
+
+    static boolean matches(SIPServerTransaction tx, SIPRequest request) {
+        String method = request.getMethod();
+        String txMethod = tx.getMethod();
+        boolean methodMatches = Request.ACK.equals(method) ? tx.isInviteTransaction()
+                : method != null && method.equals(txMethod);
+        if (!methodMatches) {
+            return false;
+        }
+        Via via = request.getTopmostVia();
+        String txHost = tx.getViaHost();
+        if (via == null || txHost == null || via.getHost() == null) {
+            return true;
+        }
+        return via.getHost().toLowerCase(Locale.ROOT).equals(txHost.toLowerCase(Locale.ROOT))
+                && port(via.getPort(), via.getTransport()) == port(tx.getViaPort(), via.getTransport());
+    }
+
+    private static int port(int port, String transport) {
+        if (port > 0) {
+            return port;
+        }
+        return "TLS".equalsIgnoreCase(transport) ? 5061 : 5060;
+    }
+}
