@@ -173,10 +173,8 @@ final class Call {
     }
 
     private void fromCaller(LegSignal s) {
-        if (s instanceof LegSignal.Cancel || (s instanceof LegSignal.Hangup && state != State.ANSWERED)) {
-            if (state == State.ANSWERED) {
-                return;
-            }
+        boolean giveUp = s instanceof LegSignal.Cancel || s instanceof LegSignal.Hangup;
+        if (giveUp && state != State.ANSWERED) {
             cancelCallees(0, "");
             finishLeg(caller, "cancelled");
             end(487, "cancelled", "caller", new LegSignal.Reject(487, Outcome.phrase(487)));
@@ -187,7 +185,8 @@ final class Call {
             end(200, "normal", "caller", null);
         } else if (s instanceof LegSignal.Confirm c && winner != null) {
             winner.send(new LegSignal.Confirm(sdp(caller, winner, MediaHook.Kind.ANSWER, c.sdp())));
-        } else {
+        } else if (!(s instanceof LegSignal.Cancel)) {
+            // a CANCEL that crossed the answer changes nothing (RFC 3261 §9.2)
             midSession(caller, s);
         }
     }
