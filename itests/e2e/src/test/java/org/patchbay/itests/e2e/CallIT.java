@@ -139,6 +139,29 @@ class CallIT {
         assertCdr(callee + "@" + DOMAIN, "200 +normal +caller");
     }
 
+    @Test
+    void operatorHangsUpALiveCall() throws Exception {
+        String callee = newCallee();
+        int port = register(callee, "u1");
+        try (Sipp uas = Sipp.start(work, port, "uas_answer.xml", null, "-m", "1", "-timeout", "30", "-timeout_error")) {
+            Thread.sleep(200);
+            try (Sipp uac = uac("uac_wait_bye.xml", callee)) {
+                assertTrue(Distribution.waitFor(10_000, () -> cli("pb:calls").contains(callee + "@" + DOMAIN)),
+                        cli("pb:calls"));
+                String row = cli("pb:calls").split("\n")[1].strip();
+                assertTrue(row.matches("\\S+ +alice@" + DOMAIN + " +" + callee + "@" + DOMAIN
+                        + " +answered +\\d+ s +sip:answered@127\\.0\\.0\\.1:\\d+, sip:answered@127\\.0\\.0\\.1:" + port), row);
+                String id = row.split(" +")[0];
+                String answer = cli("pb:hangup " + id);
+                assertTrue(answer.endsWith("hanging up call " + id), answer);
+                assertEquals(0, uac.await(30), "caller got BYE: " + uac.output());
+            }
+            assertEquals(0, uas.await(30), "callee got BYE: " + uas.output());
+        }
+        assertCdr(callee + "@" + DOMAIN, "200 +admin +system");
+        assertTrue(cli("pb:hangup nosuchcall").contains("no live call 'nosuchcall'"));
+    }
+
     private String newCallee() throws Exception {
         String callee = "bob" + callees.incrementAndGet();
         createUser(callee);
