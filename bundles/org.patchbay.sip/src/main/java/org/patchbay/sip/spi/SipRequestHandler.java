@@ -16,5 +16,18 @@ public interface SipRequestHandler {
     /** Service property: the methods handled, e.g. {@code MESSAGE} or {@code {SUBSCRIBE, PUBLISH}}. */
     String METHODS = "pb.sip.methods";
 
+    /**
+     * Optional service property: the body types the handler reads, e.g. {@code application/sdp} (a type may end in
+     * {@code /*}). When set, the stack answers a request with a body of another type 415 with an Accept header listing
+     * these, before the handler sees it (RFC 3261 8.2.3). Requests without a body always pass.
+     */
+    String ACCEPT = "pb.sip.accept";
+
+    /**
+     * Optional service property: the option tags the handler supports (RFC 3261 8.2.2.3), e.g. {@code {path, outbound}}.
+     * A request whose Require names any other tag gets 420 with an Unsupported header before the handler sees it.
+     */
+    String SUPPORTED = "pb.sip.supported";
+
     void handle(SipExchange exchange) throws Exception;
 }

@@ -50,9 +50,19 @@ class RegistrarIT {
 
     @AfterAll
     void stop() throws Exception {
-        if (node != null) {
-            node.close();
+        if (node == null || node.process() == null || !node.process().isAlive()) {
+            return;
         }
+        long pid = node.process().pid();
+        node.process().destroy();
+        if (!node.process().waitFor(8, TimeUnit.SECONDS)) {
+            // keep what the node was waiting for: a slow stop has been seen once and not explained yet
+            Path dump = node.home.resolve("slow-stop-threads.txt");
+            new ProcessBuilder("jstack", "" + pid).redirectErrorStream(true).redirectOutput(dump.toFile()).start()
+                    .waitFor(20, TimeUnit.SECONDS);
+            System.err.println("RegistrarIT: node still running 8 s after SIGTERM; thread dump in " + dump);
+        }
+        node.close();
     }
 
     private void createUser(String user, String password) throws Exception {
@@ -77,11 +87,28 @@ class RegistrarIT {
 
     @Test
     void sippRegistersEveryUserWithoutAFailure() throws Exception {
-        Path work = Files.createDirectories(node.home.resolve("sipp"));
+        int port = sipp("udp", "u1", SIPP_USERS);
+        String listing = regs("sipp");
+        assertEquals(SIPP_USERS, listing.lines().filter(l -> l.contains("127.0.0.1:" + port + ";transport=UDP")).count(), listing);
+        assertTrue(listing.lines().anyMatch(l -> l.matches("sipp07@reg.test +sip:sipp07@127.0.0.1:" + port
+                + ";transport=UDP +udp +127.0.0.1:" + port + " +sipp-bench +\\d+ s")), listing);
+    }
+
+    @Test
+    void sippOverTcp() throws Exception {
+        int port = sipp("tcp", "t1", 5);
+        String listing = regs("sipp03@");
+        assertTrue(listing.lines().anyMatch(l -> l.matches("sipp03@reg.test +sip:sipp03@127.0.0.1:" + port
+                + ";transport=TCP +tcp +127.0.0.1:\\d+ +sipp-bench +\\d+ s")), listing);
+    }
+
+    /** Runs register_auth.xml for the first {@code count} users; asserts every one got its 200; returns SIPp's port. */
+    private int sipp(String name, String transport, int count) throws Exception {
+        Path work = Files.createDirectories(node.home.resolve("sipp-" + name));
         int[] ports = Distribution.freePorts(2);
         Process sipp = new ProcessBuilder("sipp", "127.0.0.1:" + node.sip, "-sf", resource("sipp/register_auth.xml"),
                 "-inf", resource("sipp/reg_users.csv"), "-i", "127.0.0.1", "-p", "" + ports[0], "-mp", "" + ports[1],
-                "-m", "" + SIPP_USERS, "-r", "20", "-nostdin", "-timeout", "30s", "-timeout_error",
+                "-t", transport, "-m", "" + count, "-r", "20", "-nostdin", "-timeout", "30s", "-timeout_error",
                 "-trace_err", "-error_file", work.resolve("errors.log").toString())
                 .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("sipp.out").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
@@ -91,11 +118,8 @@ class RegistrarIT {
             sipp.destroyForcibly();
         }
         String errors = Files.exists(work.resolve("errors.log")) ? Files.readString(work.resolve("errors.log")) : "";
-        assertEquals(0, sipp.exitValue(), "sipp: every REGISTER got its 200; errors:\n" + errors);
-        String listing = regs("sipp");
-        assertTrue(listing.endsWith(SIPP_USERS + " registrations"), listing);
-        assertTrue(listing.contains("sip:sipp07@127.0.0.1:" + ports[0]) && listing.contains("sipp-bench")
-                && listing.contains("127.0.0.1:" + ports[0]) && listing.contains("udp"), listing);
+        assertEquals(0, sipp.exitValue(), "sipp over " + name + ": every REGISTER got its 200; errors:\n" + errors);
+        return ports[0];
     }
 
     @Test

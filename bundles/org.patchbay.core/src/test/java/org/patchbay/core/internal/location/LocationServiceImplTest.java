@@ -156,6 +156,21 @@ class LocationServiceImplTest {
         assertFalse(threadAlive(), "sweeper stopped");
     }
 
+    @Test
+    void aConfigurationChangeKeepsTheBindings() throws Exception {
+        LocationServiceImpl running = new LocationServiceImpl(config());
+        try {
+            running.bind(new Binding(ALICE, "sip:a@1", null, 0, "c", 1, "sip", "udp", null, null, List.of(), "", -1,
+                    Instant.now(), Instant.now().plusSeconds(60)));
+            running.modified(config());
+            assertEquals(1, running.count());
+            assertEquals(1, Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("pb-location-sweeper") && t.isAlive()).count(), "still one sweeper");
+        } finally {
+            running.deactivate();
+        }
+    }
+
     private static boolean threadAlive() {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("pb-location-sweeper") && t.isAlive());
     }

@@ -299,8 +299,12 @@ public final class DigestAuthenticator implements Authenticator {
             Aor candidate = aor(username);
             String ha1;
             try {
-                ha1 = candidate == null ? null
-                        : directory.credential(candidate, realm, algorithm).map(Credential::ha1).orElse(null);
+                // a user name that cannot exist is looked up too (as "~"), so it costs what an unknown user costs
+                ha1 = directory.credential(candidate != null ? candidate : new Aor("~", realm), realm, algorithm)
+                        .map(Credential::ha1).orElse(null);
+                if (candidate == null) {
+                    ha1 = null;
+                }
             } catch (DirectoryException e) {
                 LOG.warn("digest authentication unavailable: {}", e.getMessage());
                 return Outcome.UNAVAILABLE;

@@ -54,6 +54,23 @@ final class Exchange implements SipExchange {
         this.transaction = event.getServerTransaction();
         this.transport = transportOf(request);
         this.source = sourceOf(request);
+        alignViaTransport();
+    }
+
+    /**
+     * A Via naming another transport than the one the request came over (RFC 4475 sends TCP Vias over UDP) would send the
+     * response over that transport to a connection that does not exist. The response goes back the way the request came
+     * (the stack already does this for TCP).
+     */
+    private void alignViaTransport() {
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        if (via != null && !transport.equalsIgnoreCase(via.getTransport())) {
+            try {
+                via.setTransport(transport.toUpperCase(Locale.ROOT));
+            } catch (java.text.ParseException e) {
+                // keep the Via as it came
+            }
+        }
     }
 
     private static String transportOf(Request request) {

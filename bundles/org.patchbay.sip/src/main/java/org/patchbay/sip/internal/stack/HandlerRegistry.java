@@ -19,7 +19,8 @@ import org.patchbay.sip.spi.SipRequestHandler;
 public final class HandlerRegistry {
 
     /** One registered handler; {@code id} is the service id, which breaks ranking ties (lower wins, as in OSGi). */
-    record Entry(SipRequestHandler handler, Set<String> methods, int ranking, long id) {
+    record Entry(SipRequestHandler handler, Set<String> methods, int ranking, long id, Set<String> accept,
+            Set<String> supported) {
     }
 
     private static final Comparator<Entry> ORDER =
@@ -30,7 +31,8 @@ public final class HandlerRegistry {
     public void add(SipRequestHandler handler, Map<String, ?> properties) {
         remove(handler);
         entries.add(new Entry(handler, methods(properties.get(SipRequestHandler.METHODS)),
-                ranking(properties.get("service.ranking")), id(properties.get("service.id"))));
+                ranking(properties.get("service.ranking")), id(properties.get("service.id")),
+                lower(properties.get(SipRequestHandler.ACCEPT)), lower(properties.get(SipRequestHandler.SUPPORTED))));
     }
 
     public void remove(SipRequestHandler handler) {
@@ -39,6 +41,22 @@ public final class HandlerRegistry {
 
     /** The highest-ranked handler of {@code method}, or null. */
     public SipRequestHandler find(String method) {
+        Entry e = entry(method);
+        return e == null ? null : e.handler();
+    }
+
+    /** The registration of {@code handler}, or null. */
+    Entry entryOf(SipRequestHandler handler) {
+        for (Entry e : entries) {
+            if (e.handler() == handler) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** The highest-ranked registration for {@code method}, or null. */
+    Entry entry(String method) {
         String m = method.toUpperCase(Locale.ROOT);
         Entry best = null;
         for (Entry e : entries) {
@@ -46,7 +64,7 @@ public final class HandlerRegistry {
                 best = e;
             }
         }
-        return best == null ? null : best.handler();
+        return best;
     }
 
     /** Every method some handler takes, sorted. */
@@ -60,6 +78,34 @@ public final class HandlerRegistry {
 
     public int size() {
         return entries.size();
+    }
+
+    static Set<String> lower(Object value) {
+        Set<String> out = new TreeSet<>();
+        for (String s : split(value)) {
+            out.add(s.toLowerCase(Locale.ROOT));
+        }
+        return Set.copyOf(out);
+    }
+
+    private static List<String> split(Object value) {
+        List<String> raw = new ArrayList<>();
+        if (value instanceof String[] a) {
+            raw.addAll(Arrays.asList(a));
+        } else if (value instanceof Iterable<?> it) {
+            it.forEach(o -> raw.add(String.valueOf(o)));
+        } else if (value != null) {
+            raw.add(value.toString());
+        }
+        List<String> out = new ArrayList<>();
+        for (String s : raw) {
+            for (String part : s.split("[,\\s]+")) {
+                if (!part.isBlank()) {
+                    out.add(part.strip());
+                }
+            }
+        }
+        return out;
     }
 
     static Set<String> methods(Object value) {

@@ -10,6 +10,7 @@ import gov.nist.javax.sip.SipStackImpl;
 import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPServerTransaction;
 import gov.nist.javax.sip.stack.SIPTransaction;
 
@@ -27,6 +28,12 @@ final class RfcMatchingStack extends SipStackImpl {
     }
 
     @Override
+    public SIPServerTransaction createServerTransaction(MessageChannel channel) {
+        // same as the RI's, with strict matching (see StrictServerTransaction)
+        return new StrictServerTransaction(this, channel);
+    }
+
+    @Override
     public SIPTransaction findTransaction(SIPMessage message, boolean isServer) {
         SIPTransaction tx = super.findTransaction(message, isServer);
         if (isServer && tx instanceof SIPServerTransaction st && message instanceof SIPRequest request
@@ -39,8 +46,8 @@ final class RfcMatchingStack extends SipStackImpl {
     static boolean matches(SIPServerTransaction tx, SIPRequest request) {
         String method = request.getMethod();
         String txMethod = tx.getMethod();
-        boolean methodMatches = Request.ACK.equals(method) ? tx.isInviteTransaction()
-                : method != null && method.equals(txMethod);
+        boolean methodMatches = method != null && method.equals(txMethod)
+                || (Request.ACK.equals(method) || Request.CANCEL.equals(method)) && tx.isInviteTransaction();
         if (!methodMatches) {
             return false;
         }

@@ -102,6 +102,8 @@ public final class SipStackComponent {
     private SipHealthCheck health;
     private ServiceRegistration<SipNode> nodeRegistration;
     private ServiceRegistration<HealthCheck> healthRegistration;
+    private ServiceRegistration<SipShellCommand> commandRegistration;
+    private volatile String problem;
 
     /** Called after the references are bound, so the first request already sees every handler. */
     @Activate
@@ -130,7 +132,12 @@ public final class SipStackComponent {
             }
         }
         runtime = rt;
+        this.problem = problem;
         health = new SipHealthCheck(settings, rt, problem);
+        Dictionary<String, Object> cp = new Hashtable<>();
+        cp.put("osgi.command.scope", "pb");
+        cp.put("osgi.command.function", new String[] {"sip"});
+        commandRegistration = context.registerService(SipShellCommand.class, new SipShellCommand(this), cp);
         Dictionary<String, Object> hp = new Hashtable<>();
         hp.put(HealthCheck.NAME, SipHealthCheck.NAME);
         healthRegistration = context.registerService(HealthCheck.class, health, hp);
@@ -144,6 +151,8 @@ public final class SipStackComponent {
 
     @Deactivate
     void deactivate() {
+        unregister(commandRegistration);
+        commandRegistration = null;
         unregister(nodeRegistration);
         nodeRegistration = null;
         unregister(healthRegistration);
@@ -193,6 +202,11 @@ public final class SipStackComponent {
     /** The running stack, for the shell command; null when it could not start. */
     SipStackRuntime runtime() {
         return runtime;
+    }
+
+    /** Why the stack is not running, or null. */
+    String problem() {
+        return problem;
     }
 
     HandlerRegistry handlers() {

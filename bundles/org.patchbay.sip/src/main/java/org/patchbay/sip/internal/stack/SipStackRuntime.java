@@ -46,6 +46,7 @@ public final class SipStackRuntime implements SipNode {
     }
 
     static final String LOGGER_CLASS = "org.patchbay.jainsip.logging.Slf4jStackLogger";
+    static final String PARSER_FACTORY_CLASS = "org.patchbay.jainsip.parser.StrictMessageParserFactory";
     private static final Logger LOG = LoggerFactory.getLogger(SipStackRuntime.class);
     private static final AtomicInteger STACKS = new AtomicInteger();
 
@@ -119,6 +120,7 @@ public final class SipStackRuntime implements SipNode {
         Properties p = new Properties();
         p.setProperty("javax.sip.STACK_NAME", "patchbay-" + STACKS.incrementAndGet());
         p.setProperty("gov.nist.javax.sip.STACK_LOGGER", LOGGER_CLASS);
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", PARSER_FACTORY_CLASS);
         // the B2BUA and the registrar create dialogs explicitly
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
@@ -129,8 +131,10 @@ public final class SipStackRuntime implements SipNode {
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(settings.maxMessageSize()));
         // NIO: one selector thread per transport instead of a thread per connection (the blocking TCP processor
         // also answered fewer of the RFC 4475 messages)
-        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY",
-                "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        if (!Boolean.getBoolean("patchbay.sip.oio")) {
+            p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY",
+                    "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        }
         // symmetric response routing (RFC 3581 for everyone): a UDP request whose Via port is not its source port gets
         // rport=<source>, so the response reaches phones behind NAT that did not ask for rport
         p.setProperty("gov.nist.javax.sip.ALWAYS_ADD_RPORT", "true");

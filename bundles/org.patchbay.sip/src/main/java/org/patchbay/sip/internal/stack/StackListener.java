@@ -81,23 +81,27 @@ final class StackListener implements SipListener {
                 stats.dropped.increment();
                 return;
             }
-            RequestChecks.Rejection rejection = RequestChecks.check(request, node.headerFactory());
+            RequestChecks.Rejection rejection = RequestChecks.malformed(request);
             if (rejection != null) {
-                if (ack) {
-                    stats.dropped.increment();
-                } else {
-                    reject(ex, rejection.code(), rejection.reason(), rejection.response(ex));
-                }
+                reject(ex, ack, rejection);
                 return;
             }
             MaxForwardsHeader mf = (MaxForwardsHeader) request.getHeader(MaxForwardsHeader.NAME);
             if (mf != null && mf.getMaxForwards() == 0 && !ack && !Request.OPTIONS.equals(method)) {
-                reject(ex, Response.TOO_MANY_HOPS, "Max-Forwards is 0", null);
+                reject(ex, ack, new RequestChecks.Rejection(Response.TOO_MANY_HOPS, "Max-Forwards is 0"));
                 return;
             }
             SipRequestHandler handler = dialogHandler(event.getDialog());
-            if (handler == null) {
-                handler = handlers.find(method);
+            HandlerRegistry.Entry entry = handler != null ? handlers.entryOf(handler) : handlers.entry(method);
+            if (handler == null && entry != null) {
+                handler = entry.handler();
+            }
+            if (handler != null || Request.OPTIONS.equals(method)) {
+                rejection = RequestChecks.unacceptable(request, entry);
+                if (rejection != null) {
+                    reject(ex, ack, rejection);
+                    return;
+                }
             }
             if (handler != null) {
                 handler.handle(ex);
@@ -147,6 +151,19 @@ final class StackListener implements SipListener {
         stats.rejected.increment();
         LOG.debug("{}: {} ({})", ex, code, why);
         ex.respond(prepared != null ? prepared : ex.createResponse(code));
+    }
+
+    /** One line at INFO for malformed input (what was wrong, from where); ACK is never answered. */
+    private void reject(Exchange ex, boolean ack, RequestChecks.Rejection r) {
+        stats.rejected.increment();
+        if (r.code() == Response.BAD_REQUEST || r.code() == Response.VERSION_NOT_SUPPORTED) {
+            LOG.info("{}: {} ({})", ex, r.code(), r.reason());
+        } else {
+            LOG.debug("{}: {} ({})", ex, r.code(), r.reason());
+        }
+        if (!ack) {
+            ex.respond(r.response(ex, node.headerFactory()));
+        }
     }
 
     /** Allow (OPTIONS plus every handled method), Accept and Supported, as for OPTIONS and 405. */

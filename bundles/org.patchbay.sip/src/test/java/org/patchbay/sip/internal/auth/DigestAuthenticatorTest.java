@@ -128,6 +128,10 @@ class DigestAuthenticatorTest {
         assertEquals(shape(wrong.last()), shape(unknown.last()));
         assertNotEquals(DigestClient.challenges(wrong.last()).get(0).nonce(), DigestClient.challenges(unknown.last()).get(0).nonce());
         assertFalse(DigestClient.challenges(wrong.last()).get(0).stale());
+        FakeExchange impossible = answer(DigestAlgorithm.SHA_256, "no such user!", "whatever1", c.nonce(), 1);
+        assertEquals(Optional.empty(), auth.authenticate(impossible, false));
+        assertEquals(lookups + 2, directory.credentialLookups, "a user name that cannot exist is looked up as well");
+        assertEquals(shape(wrong.last()), shape(impossible.last()));
     }
 
     /** Status line and headers, with the per-response values (nonce, tags, branch) masked. */

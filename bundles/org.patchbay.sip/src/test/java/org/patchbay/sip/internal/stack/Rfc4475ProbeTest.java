@@ -45,8 +45,15 @@ class Rfc4475ProbeTest {
             for (String transport : List.of(System.getProperty("probe.transports", "tcp,udp").split(","))) {
                 for (Path f : all) {
                     byte[] bytes = Files.readAllBytes(f);
-                    List<String> r = transport.equals("udp") ? RawSip.udp(client, port, bytes, 1000)
-                            : RawSip.tcp(port, bytes, 1000);
+                    List<String> r;
+                    if (transport.equals("udp")) {
+                        // a socket per message: INVITE responses are retransmitted to it until ACKed
+                        try (DatagramSocket one = new DatagramSocket(0, RawSip.LOOPBACK)) {
+                            r = RawSip.udp(one, port, bytes, 1000);
+                        }
+                    } else {
+                        r = RawSip.tcp(port, bytes, 1000);
+                    }
                     table.add(String.format("%-14s %s=%s", f.getFileName(), transport, codes(r)));
                     List<String> ok = RawSip.udp(client, port,
                             RawSip.options("udp", client.getLocalPort(), port).getBytes(UTF_8), 2000);
@@ -72,7 +79,7 @@ class Rfc4475ProbeTest {
         }
     }
 
-    static List<Integer> codes(List<String> responses) {
-        return responses.stream().map(RawSip::status).toList();
+    static List<String> codes(List<String> responses) {
+        return responses.stream().map(r -> r.lines().findFirst().orElse("")).toList();
     }
 }
