@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
 @Component(service = {SipRequestHandler.class, LegFactory.class, HealthCheck.class},
         property = {SipRequestHandler.METHODS + "=INVITE", SipRequestHandler.METHODS + "=BYE",
             SipRequestHandler.METHODS + "=UPDATE", SipRequestHandler.METHODS + "=INFO",
-            SipRequestHandler.METHODS + "=PRACK", LegFactory.ADAPTER + "=" + SipCalls.ADAPTER,
+            SipRequestHandler.METHODS + "=PRACK", SipRequestHandler.ACCEPT + "=application/sdp", LegFactory.ADAPTER + "=" + SipCalls.ADAPTER,
             HealthCheck.NAME + "=" + SipCalls.HEALTH})
 public final class SipCalls implements SipRequestHandler, LegFactory, HealthCheck {
     /** Health check name; its detail gives the live SIP legs and the stack's tables, for leak checks. */
