@@ -148,7 +148,8 @@ class CallIT {
             try (Sipp uac = uac("uac_wait_bye.xml", callee)) {
                 assertTrue(Distribution.waitFor(10_000, () -> cli("pb:calls").contains(callee + "@" + DOMAIN)),
                         cli("pb:calls"));
-                String row = cli("pb:calls").split("\n")[1].strip();
+                String row = cli("pb:calls").lines().filter(l -> l.contains(callee + "@")).findFirst().orElseThrow()
+                        .strip();
                 assertTrue(row.matches("\\S+ +alice@" + DOMAIN + " +" + callee + "@" + DOMAIN
                         + " +answered +\\d+ s +sip:answered@127\\.0\\.0\\.1:\\d+, sip:answered@127\\.0\\.0\\.1:" + port), row);
                 String id = row.split(" +")[0];

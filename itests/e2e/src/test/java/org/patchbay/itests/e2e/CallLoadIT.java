@@ -67,7 +67,8 @@ class CallLoadIT {
                     Sipp cancelled = caller(csv, "uac_cancel.xml", "rings", CANCELLED, 60)) {
                 for (Sipp s : List.of(answered, busy, cancelled)) {
                     int exit = s.await(180);
-                    assertTrue(exit == 0 || exit == 1, "SIPp ran to the end (1: some calls failed): " + s.output());
+                    assertTrue(exit == 0 || exit == 1, "SIPp ran to the end (1: some calls failed): " + s.output()
+                            + "\nnode errors:\n" + nodeErrors());
                     failed += s.failedCalls();
                 }
             }
@@ -76,7 +77,7 @@ class CallLoadIT {
                     seconds, (ANSWERED + BUSY + CANCELLED) / seconds, failed);
             // on a loaded 2-core box SIPp's callee side answers late and loses calls to our INVITE retransmissions;
             // those end by timeout, which this test wants cleaned up as much as the rest
-            assertTrue(failed <= (ANSWERED + BUSY + CANCELLED) / 50, failed + " calls failed");
+            assertTrue(failed <= (ANSWERED + BUSY + CANCELLED) / 50, failed + " calls failed; node errors:\n" + nodeErrors());
         } finally {
             for (Sipp s : callees) {
                 s.close();
@@ -110,6 +111,12 @@ class CallLoadIT {
         Files.writeString(csv, "SEQUENTIAL\n" + user + ";[authentication username=" + user + " password=" + PASSWORD
                 + "];" + DOMAIN + "\n");
         return csv;
+    }
+
+    /** Lines of the node's console output that name an exception or error (the first 40). */
+    private String nodeErrors() {
+        return String.join("\n", node.output().stream().filter(l -> l.contains("Exception") || l.contains("Error")
+                || l.contains("\tat ")).limit(40).toList());
     }
 
     /** The detail of the sip-calls health check in pb:status. */
