@@ -55,6 +55,8 @@ final class IncomingLeg extends SipLeg {
                 finalSent = true;
                 answered = true;
                 invite.sendResponse(r);
+                // RFC 3261 §13.3.1.4: no ACK within 64*T1 ends the session with a BYE
+                owner.schedule(this::ackTimeout, OutgoingLeg.CANCEL_GRACE_MILLIS);
             }
         } else if (s instanceof LegSignal.Reject j) {
             rejectInvite(j.code(), j.reason());
@@ -96,6 +98,19 @@ final class IncomingLeg extends SipLeg {
         }
         r.setHeader(SipMessages.contact(node, transport));
         return r;
+    }
+
+    private synchronized void ackTimeout() {
+        if (answered && !confirmed && !ended) {
+            LOG.info("{}: no ACK for the 200 within 32 s; hanging up", this);
+            try {
+                bye(408, "No ACK");
+            } catch (Exception e) {
+                finish();
+                deleteDialog();
+            }
+            reportLost("no ACK from the caller");
+        }
     }
 
     @Override

@@ -260,6 +260,8 @@ abstract class SipLeg implements Leg, SipRequestHandler, SipResponseListener, Si
                 bye.addHeader(SipMessages.reason(node, cause > 0 ? cause : 200, text));
             }
             sendInDialog(bye);
+        } else {
+            deleteDialog();
         }
         finish();
     }
