@@ -18,10 +18,19 @@ public interface CallService {
      * asynchronously; its outcome reaches {@code caller} as signals ({@link LegSignal.Progress}, {@link LegSignal.Answer}
      * or {@link LegSignal.Reject}: 404 unknown user, 480 no binding or no answer, 486 busy …).
      *
+     * <p>Never blocks; {@code caller} may receive signals (on another thread) before this method returns.
+     *
      * @param offer the caller's SDP offer, or null (offerless INVITE)
+     * @param hops  forwarding hops the caller's request may still take (SIP: its Max-Forwards); at 0 the call is
+     *              refused with 483 (Too Many Hops), otherwise the outgoing legs get {@code hops - 1}
      * @return the control the caller's adapter reports through
      */
-    LegControl place(Leg caller, Aor destination, String offer);
+    LegControl place(Leg caller, Aor destination, String offer, int hops);
+
+    /** {@link #place(Leg, Aor, String, int)} with {@link LegSignal.Connect#DEFAULT_HOPS}. */
+    default LegControl place(Leg caller, Aor destination, String offer) {
+        return place(caller, destination, offer, LegSignal.Connect.DEFAULT_HOPS);
+    }
 
     /** Live calls. */
     List<CallInfo> calls();

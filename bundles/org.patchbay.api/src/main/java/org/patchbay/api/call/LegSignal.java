@@ -9,8 +9,23 @@ import java.util.Objects;
  */
 public sealed interface LegSignal {
 
-    /** Core → outgoing leg: start the session (SIP: send INVITE). */
-    record Connect(String sdp) implements LegSignal {
+    /**
+     * Core → outgoing leg: start the session (SIP: send INVITE). {@code hops} is how many more forwarding hops the
+     * request may take (SIP: the Max-Forwards to send), already decremented by the core.
+     */
+    record Connect(String sdp, int hops) implements LegSignal {
+        /** The hop limit when the caller's protocol has none (SIP's recommended Max-Forwards). */
+        public static final int DEFAULT_HOPS = 70;
+
+        public Connect {
+            if (hops < 0) {
+                throw new IllegalArgumentException("negative hops: " + hops);
+            }
+        }
+
+        public Connect(String sdp) {
+            this(sdp, DEFAULT_HOPS);
+        }
     }
 
     /** A provisional answer (SIP 180/183), towards the caller. */

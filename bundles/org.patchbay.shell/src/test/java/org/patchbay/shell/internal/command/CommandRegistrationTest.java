@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CommandRegistrationTest {
 
     @ParameterizedTest
-    @ValueSource(classes = {UserCommands.class, NodeCommands.class, RegCommands.class})
+    @ValueSource(classes = {UserCommands.class, NodeCommands.class, RegCommands.class, CallCommands.class})
     void everyListedFunctionExistsAndEveryPublicMethodIsListedWithHelp(Class<?> type) throws Exception {
         Path xml = Path.of("target/classes/OSGI-INF", type.getName() + ".xml");
         String description = Files.readString(xml);

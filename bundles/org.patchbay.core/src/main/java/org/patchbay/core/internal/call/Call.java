@@ -1,0 +1,425 @@
+package org.patchbay.core.internal.call;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.patchbay.api.call.CallInfo;
+import org.patchbay.api.call.CallRecord;
+import org.patchbay.api.call.Leg;
+import org.patchbay.api.call.LegFactory;
+import org.patchbay.api.call.LegSignal;
+import org.patchbay.api.call.Party;
+import org.patchbay.api.identity.Aor;
+import org.patchbay.api.identity.User;
+import org.patchbay.api.location.Binding;
+import org.patchbay.api.media.MediaHook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call: the caller's leg, one outgoing leg per binding of the callee, and the rules between them. Every method
+ * that changes state runs on the call's own serial executor; the few fields other threads read for listings are
+ * volatile.
+ */
+final class Call {
+    static final int COMPLETED_ELSEWHERE_CAUSE = 200;
+    static final String COMPLETED_ELSEWHERE = "Call completed elsewhere";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Call.class);
+
+    enum State { ROUTING, RINGING, ANSWERED, ENDED }
+
+    private final CallManager manager;
+    private final String id;
+    private final Executor executor;
+    private final Aor destination;
+    private final String offer;
+    private final int hops;
+    private final Instant started;
+    private final CallLeg caller;
+    private final Party callerParty;
+    private final List<CallLeg> callees = new CopyOnWriteArrayList<>();
+    private final List<Integer> failures = new ArrayList<>();
+    private final AtomicInteger legNumbers = new AtomicInteger();
+    private volatile Party callee;
+    private volatile State state = State.ROUTING;
+    private volatile Instant answered;
+    private CallLeg winner;
+    private Future<?> ringTimer;
+    private PendingModify modify;
+    private final Map<String, Pending> infos = new HashMap<>();
+    private int txns;
+
+    /** A Modify on its way: who sent it, with which txn, and the txn the other side answers. */
+    private record PendingModify(CallLeg from, String fromTxn, String toTxn) {
+    }
+
+    private record Pending(CallLeg from, String fromTxn) {
+    }
+
+    Call(CallManager manager, String id, Leg callerLeg, Aor destination, String offer, int hops, Instant started) {
+        this.manager = manager;
+        this.id = id;
+        this.executor = manager.serialExecutor();
+        this.destination = destination;
+        this.offer = offer;
+        this.hops = hops;
+        this.started = started;
+        this.callee = Party.of(destination);
+        this.callerParty = callerLeg.party();
+        this.caller = new CallLeg(this, nextLegId(), CallLeg.Role.CALLER, callerLeg, null, callerLeg.adapter(),
+                callerLeg.party());
+    }
+
+    String id() {
+        return id;
+    }
+
+    CallLeg caller() {
+        return caller;
+    }
+
+    void execute(Runnable task) {
+        executor.execute(task);
+    }
+
+    private String nextLegId() {
+        return id + "." + legNumbers.incrementAndGet();
+    }
+
+    // --- routing -------------------------------------------------------------------------------------------------
+
+    /** Finds the callee's bindings and rings them all. */
+    void route() {
+        if (state != State.ROUTING) {
+            return;
+        }
+        if (hops <= 0) {
+            failCall(483, "rejected", "system");
+            return;
+        }
+        Optional<User> user;
+        try {
+            user = manager.directory().find(destination);
+        } catch (RuntimeException e) {
+            LOG.warn("call {}: directory lookup of {} failed: {}", id, destination, e.getMessage());
+            failCall(500, "failed", "system");
+            return;
+        }
+        if (user.isEmpty()) {
+            failCall(404, "not-found", "system");
+            return;
+        }
+        callee = new Party(destination, "sip:" + destination, user.get().displayName());
+        List<Binding> bindings = manager.bindings(destination);
+        if (bindings.isEmpty()) {
+            failCall(480, "unavailable", "system");
+            return;
+        }
+        state = State.RINGING;
+        for (Binding b : bindings) {
+            ring(b);
+        }
+        if (callees.isEmpty()) {
+            failCall(480, "unavailable", "system");
+            return;
+        }
+        ringTimer = manager.schedule(() -> execute(this::ringTimeout), manager.ringTimeoutMillis());
+    }
+
+    private void ring(Binding binding) {
+        LegFactory factory = manager.factory(binding.adapter());
+        if (factory == null) {
+            LOG.warn("call {}: no leg factory for adapter '{}' of {}; skipped", id, binding.adapter(), binding.contact());
+            return;
+        }
+        CallLeg leg = new CallLeg(this, nextLegId(), CallLeg.Role.CALLEE, null, binding, binding.adapter(), callee);
+        try {
+            Leg created = factory.create(binding, callerParty, callee, leg);
+            if (created == null) {
+                return;
+            }
+            leg.attach(created);
+        } catch (RuntimeException e) {
+            LOG.warn("call {}: adapter '{}' could not create a leg to {}: {}", id, binding.adapter(), binding.contact(),
+                    e.toString());
+            return;
+        }
+        callees.add(leg);
+        manager.legStarted();
+        leg.state("connecting");
+        leg.send(new LegSignal.Connect(sdp(caller, leg, MediaHook.Kind.OFFER, offer), hops - 1));
+    }
+
+    // --- signals from legs ---------------------------------------------------------------------------------------
+
+    void fromLeg(CallLeg from, LegSignal s) {
+        if (from.done() || state == State.ENDED) {
+            return;
+        }
+        if (from == caller) {
+            fromCaller(s);
+        } else {
+            fromCallee(from, s);
+        }
+    }
+
+    private void fromCaller(LegSignal s) {
+        boolean giveUp = s instanceof LegSignal.Cancel || s instanceof LegSignal.Hangup;
+        if (giveUp && state != State.ANSWERED) {
+            cancelCallees(0, "");
+            finishLeg(caller, "cancelled");
+            end(487, "cancelled", "caller", new LegSignal.Reject(487, Outcome.phrase(487)));
+        } else if (s instanceof LegSignal.Hangup h) {
+            winner.send(new LegSignal.Hangup(h.cause(), h.text()));
+            finishLeg(winner, "answered");
+            finishLeg(caller, "hung up");
+            end(200, "normal", "caller", null);
+        } else if (s instanceof LegSignal.Confirm c && winner != null) {
+            winner.send(new LegSignal.Confirm(sdp(caller, winner, MediaHook.Kind.ANSWER, c.sdp())));
+        } else if (!(s instanceof LegSignal.Cancel)) {
+            // a CANCEL that crossed the answer changes nothing (RFC 3261 §9.2)
+            midSession(caller, s);
+        }
+    }
+
+    private void fromCallee(CallLeg from, LegSignal s) {
+        if (s instanceof LegSignal.Progress p) {
+            if (state == State.RINGING) {
+                from.state("ringing");
+                caller.state("ringing");
+                caller.send(new LegSignal.Progress(p.code(), p.reason(), sdp(from, caller, MediaHook.Kind.ANSWER, p.sdp())));
+            }
+        } else if (s instanceof LegSignal.Answer a) {
+            answer(from, a);
+        } else if (s instanceof LegSignal.Reject r) {
+            finishLeg(from, r.code() == 486 || r.code() == 600 ? "busy" : "rejected " + r.code());
+            failures.add(r.code());
+            allFailed();
+        } else if (s instanceof LegSignal.Hangup h) {
+            if (from == winner) {
+                caller.send(new LegSignal.Hangup(h.cause(), h.text()));
+                finishLeg(winner, "answered");
+                finishLeg(caller, "hung up by callee");
+                end(200, "normal", "callee", null);
+            }
+        } else {
+            midSession(from, s);
+        }
+    }
+
+    private void answer(CallLeg from, LegSignal.Answer a) {
+        if (state != State.RINGING) {
+            // a second 200 raced the first: that leg's adapter is told to go away
+            from.send(new LegSignal.Hangup(COMPLETED_ELSEWHERE_CAUSE, COMPLETED_ELSEWHERE));
+            finishLeg(from, "completed elsewhere");
+            return;
+        }
+        cancelTimer();
+        winner = from;
+        state = State.ANSWERED;
+        answered = manager.now();
+        from.state("answered");
+        caller.state("answered");
+        for (CallLeg other : callees) {
+            if (other != from && !other.done()) {
+                other.send(new LegSignal.Cancel(COMPLETED_ELSEWHERE_CAUSE, COMPLETED_ELSEWHERE));
+                finishLeg(other, "completed elsewhere");
+            }
+        }
+        caller.send(new LegSignal.Answer(sdp(from, caller, offer == null ? MediaHook.Kind.OFFER : MediaHook.Kind.ANSWER,
+                a.sdp())));
+        manager.answered(this);
+    }
+
+    private void allFailed() {
+        if (state != State.RINGING || callees.stream().anyMatch(l -> !l.done())) {
+            return;
+        }
+        int code = Outcome.select(failures);
+        failCall(code, Outcome.reason(code), failures.stream().allMatch(c -> c == 408) ? "system" : "callee");
+    }
+
+    /** Re-INVITE/UPDATE and INFO, and their answers, between the two legs of an answered call. */
+    private void midSession(CallLeg from, LegSignal s) {
+        CallLeg to = from == caller ? winner : caller;
+        if (state != State.ANSWERED || to == null) {
+            if (s instanceof LegSignal.Modify m) {
+                from.send(new LegSignal.ModifyResult(m.txn(), 491, Outcome.phrase(491), null));
+            } else if (s instanceof LegSignal.Info i) {
+                from.send(new LegSignal.InfoResult(i.txn(), 481, "Call Does Not Exist"));
+            }
+            return;
+        }
+        if (s instanceof LegSignal.Modify m) {
+            if (modify != null) {
+                from.send(new LegSignal.ModifyResult(m.txn(), 491, Outcome.phrase(491), null));
+                return;
+            }
+            String txn = "m" + (++txns);
+            modify = new PendingModify(from, m.txn(), txn);
+            to.send(new LegSignal.Modify(txn, m.kind(), sdp(from, to, MediaHook.Kind.OFFER, m.sdp())));
+        } else if (s instanceof LegSignal.ModifyResult r) {
+            PendingModify p = modify;
+            if (p != null && p.toTxn().equals(r.txn()) && p.from() != from) {
+                modify = null;
+                p.from().send(new LegSignal.ModifyResult(p.fromTxn(), r.code(), r.reason(),
+                        sdp(from, p.from(), MediaHook.Kind.ANSWER, r.sdp())));
+            }
+        } else if (s instanceof LegSignal.Info i) {
+            String txn = "i" + (++txns);
+            infos.put(txn, new Pending(from, i.txn()));
+            to.send(new LegSignal.Info(txn, i.contentType(), i.body()));
+        } else if (s instanceof LegSignal.InfoResult r) {
+            Pending p = infos.remove(r.txn());
+            if (p != null && p.from() != from) {
+                p.from().send(new LegSignal.InfoResult(p.fromTxn(), r.code(), r.reason()));
+            }
+        } else if (s instanceof LegSignal.Confirm c && from == winner) {
+            // ACK from the callee side never happens in SIP; other protocols may confirm a late offer this way
+            caller.send(new LegSignal.Confirm(sdp(from, caller, MediaHook.Kind.ANSWER, c.sdp())));
+        }
+    }
+
+    void legLost(CallLeg leg, String reason) {
+        if (leg.done() || state == State.ENDED) {
+            return;
+        }
+        LOG.info("call {}: leg {} lost: {}", id, leg.id(), reason);
+        if (leg == caller) {
+            finishLeg(caller, "lost: " + reason);
+            if (state == State.ANSWERED) {
+                winner.send(new LegSignal.Hangup(0, reason));
+                finishLeg(winner, "answered");
+            } else {
+                cancelCallees(0, reason);
+            }
+            end(state == State.ANSWERED ? 200 : 487, "lost", "caller", null);
+        } else if (leg == winner) {
+            finishLeg(winner, "lost: " + reason);
+            caller.send(new LegSignal.Hangup(0, reason));
+            finishLeg(caller, "hung up by system");
+            end(200, "lost", "callee", null);
+        } else {
+            finishLeg(leg, "lost: " + reason);
+            failures.add(408);
+            allFailed();
+        }
+    }
+
+    void ringTimeout() {
+        if (state != State.RINGING) {
+            return;
+        }
+        LOG.debug("call {}: no answer within the ring timeout", id);
+        cancelCallees(0, "no answer");
+        int code = manager.ringTimeoutCode();
+        finishLeg(caller, "no answer");
+        end(code, "no-answer", "system", new LegSignal.Reject(code, code == 480 ? "No Answer" : Outcome.phrase(code)));
+    }
+
+    /** Administrative end: BYE to both sides of an answered call, else CANCEL the callees and 487 to the caller. */
+    void hangup(String reason) {
+        if (state == State.ENDED) {
+            return;
+        }
+        String text = reason == null || reason.isBlank() ? "admin" : reason;
+        if (state == State.ANSWERED) {
+            winner.send(new LegSignal.Hangup(0, text));
+            caller.send(new LegSignal.Hangup(0, text));
+            finishLeg(winner, "answered");
+            finishLeg(caller, "answered");
+            end(200, "admin", "system", null);
+        } else {
+            cancelCallees(0, text);
+            finishLeg(caller, "cancelled by system");
+            end(487, "admin", "system", new LegSignal.Reject(487, Outcome.phrase(487)));
+        }
+    }
+
+    /** The adapter of these legs went away: treat them as lost. */
+    void adapterGone(String adapter) {
+        if (caller.adapter().equals(adapter)) {
+            legLost(caller, "adapter " + adapter + " stopped");
+        }
+        for (CallLeg l : callees) {
+            if (l.adapter().equals(adapter)) {
+                legLost(l, "adapter " + adapter + " stopped");
+            }
+        }
+    }
+
+    // --- ending ---------------------------------------------------------------------------------------------------
+
+    private void failCall(int code, String reason, String endedBy) {
+        cancelCallees(0, "");
+        finishLeg(caller, "rejected " + code);
+        end(code, reason, endedBy, new LegSignal.Reject(code, Outcome.phrase(code)));
+    }
+
+    private void cancelCallees(int cause, String text) {
+        cancelTimer();
+        for (CallLeg l : callees) {
+            if (!l.done()) {
+                l.send(new LegSignal.Cancel(cause, text));
+                finishLeg(l, "cancelled");
+            }
+        }
+    }
+
+    private void finishLeg(CallLeg leg, String outcome) {
+        if (leg.finish(outcome) && leg != caller) {
+            manager.legEnded();
+        }
+    }
+
+    private void end(int code, String reason, String endedBy, LegSignal toCaller) {
+        if (state == State.ENDED) {
+            return;
+        }
+        cancelTimer();
+        if (toCaller != null) {
+            caller.deliver(toCaller);
+        }
+        for (CallLeg l : callees) {
+            finishLeg(l, "ended");
+        }
+        state = State.ENDED;
+        List<CallRecord.LegRecord> legs = new ArrayList<>();
+        legs.add(caller.record());
+        callees.forEach(l -> legs.add(l.record()));
+        CallRecord record = new CallRecord(id, callerParty.label(), callee.label(), legs, started, answered,
+                manager.now(), reason, endedBy, code);
+        manager.ended(this, record);
+    }
+
+    private void cancelTimer() {
+        Future<?> t = ringTimer;
+        if (t != null) {
+            t.cancel(false);
+            ringTimer = null;
+        }
+    }
+
+    private String sdp(CallLeg from, CallLeg to, MediaHook.Kind kind, String sdp) {
+        return sdp == null ? null : manager.media(id, from.id(), to.id(), kind, sdp);
+    }
+
+    // --- listings ---------------------------------------------------------------------------------------------------
+
+    CallInfo info() {
+        List<CallInfo.LegInfo> legs = new ArrayList<>();
+        legs.add(caller.info());
+        callees.forEach(l -> legs.add(l.info()));
+        return new CallInfo(id, callerParty, callee, state.name().toLowerCase(java.util.Locale.ROOT), started,
+                answered, legs);
+    }
+}

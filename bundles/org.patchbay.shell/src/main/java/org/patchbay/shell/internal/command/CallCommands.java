@@ -1,0 +1,106 @@
+package org.patchbay.shell.internal.command;
+
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.annotations.GogoCommand;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.patchbay.api.call.CallRecords;
+import org.patchbay.api.call.CallService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code pb:calls}, {@code pb:hangup}, {@code pb:cdr}: live calls and call records. Both references are optional and
+ * dynamic, so the commands stay and say what is missing while org.patchbay.core is stopped.
+ */
+@Component(service = CallCommands.class)
+@GogoCommand(scope = "pb", function = {"calls", "hangup", "cdr"})
+public final class CallCommands {
+    static final String UNAVAILABLE = "call service unavailable (bundle org.patchbay.core not active)";
+    static final int DEFAULT_RECORDS = 20;
+    static final int MAX_RECORDS = 10_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CallCommands.class);
+
+    private final AtomicReference<CallService> calls = new AtomicReference<>();
+    private final AtomicReference<CallRecords> records = new AtomicReference<>();
+    private final Clock clock;
+
+    public CallCommands() {
+        this(Clock.systemUTC());
+    }
+
+    CallCommands(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindCalls(CallService service) {
+        calls.set(service);
+    }
+
+    void unbindCalls(CallService service) {
+        calls.compareAndSet(service, null);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindRecords(CallRecords service) {
+        records.set(service);
+    }
+
+    void unbindRecords(CallRecords service) {
+        records.compareAndSet(service, null);
+    }
+
+    @Descriptor("list the live calls: id, caller, callee, state, age and legs, then the live call and leg counts")
+    public CallTable calls() {
+        CallService s = service("pb:calls");
+        return new CallTable(s.calls(), s.liveCalls(), s.liveLegs(), clock.instant());
+    }
+
+    @Descriptor("end a live call cleanly: BYE to both sides when answered, else CANCEL to the callee and 487 to the caller")
+    public String hangup(@Descriptor("call id, as pb:calls shows it") String id) {
+        if (!service("pb:hangup").hangup(id.strip(), "admin")) {
+            throw new CommandFailure("pb:hangup", "no live call '" + TextTable.oneLine(id) + "' (see pb:calls)");
+        }
+        return "hanging up call " + id.strip();
+    }
+
+    @Descriptor("show the 20 most recent call records, newest first")
+    public CdrTable cdr() {
+        return cdr(DEFAULT_RECORDS);
+    }
+
+    @Descriptor("show the most recent call records, newest first")
+    public CdrTable cdr(@Descriptor("how many (1.." + MAX_RECORDS + ")") int count) {
+        if (count < 1 || count > MAX_RECORDS) {
+            throw new CommandFailure("pb:cdr", "count must be 1.." + MAX_RECORDS + ", got " + count);
+        }
+        CallRecords r = records.get();
+        if (r == null) {
+            throw new CommandFailure("pb:cdr", UNAVAILABLE);
+        }
+        try {
+            return new CdrTable(r.recent(count), r.count());
+        } catch (RuntimeException e) {
+            LOG.error("pb:cdr failed", e);
+            throw new CommandFailure("pb:cdr", "call records unavailable: " + e.getMessage());
+        }
+    }
+
+    private CallService service(String command) {
+        CallService s = calls.get();
+        if (s == null) {
+            throw new CommandFailure(command, UNAVAILABLE);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,159 @@
+package org.patchbay.shell.internal.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.patchbay.api.call.CallInfo;
+import org.patchbay.api.call.CallRecord;
+import org.patchbay.api.call.CallRecords;
+import org.patchbay.api.call.CallService;
+import org.patchbay.api.call.Leg;
+import org.patchbay.api.call.LegControl;
+import org.patchbay.api.call.Party;
+import org.patchbay.api.identity.Aor;
+import org.patchbay.shell.internal.Gogo;
+
+/** pb:calls, pb:hangup and pb:cdr as an operator types them, through a real Gogo runtime. */
+class CallCommandsTest {
+    private static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
+
+    private final List<CallInfo> live = new ArrayList<>();
+    private final List<CallRecord> records = new ArrayList<>();
+    private final List<String> hungUp = new ArrayList<>();
+    private final CallCommands commands = new CallCommands(Clock.fixed(NOW, ZoneOffset.UTC));
+    private final Calls calls = new Calls();
+    private Gogo gogo;
+
+    @BeforeEach
+    void setUp() {
+        commands.bindCalls(calls);
+        commands.bindRecords(calls);
+        gogo = new Gogo().register("pb", commands, "calls", "hangup", "cdr");
+    }
+
+    @AfterEach
+    void tearDown() {
+        gogo.close();
+    }
+
+    @Test
+    void listsLiveCallsWithCounts() throws Exception {
+        assertEquals("no live calls\n0 live calls, 0 live legs", gogo.run("pb:calls"));
+        live.add(new CallInfo("k3f9a-1", Party.of(Aor.parse("alice@example.com")), Party.of(Aor.parse("bob@example.com")),
+                "answered", NOW.minusSeconds(75), NOW.minusSeconds(70), List.of(
+                    new CallInfo.LegInfo("k3f9a-1.1", "sip", Party.of(Aor.parse("alice@example.com")), "answered",
+                            Map.of("remote", "127.0.0.1:5070")),
+                    new CallInfo.LegInfo("k3f9a-1.2", "sip", Party.of(Aor.parse("bob@example.com")), "answered",
+                            Map.of()))));
+        String[] lines = gogo.run("pb:calls").split("\n");
+        assertTrue(lines[0].matches("ID +CALLER +CALLEE +STATE +AGE +LEGS"), lines[0]);
+        assertTrue(lines[1].matches("k3f9a-1 +alice@example.com +bob@example.com +answered +1 min 15 s +"
+                + "sip:answered@127.0.0.1:5070, sip:answered"), lines[1]);
+        assertEquals("1 live call, 2 live legs", lines[2]);
+    }
+
+    @Test
+    void hangupEndsALiveCallAndRefusesAnUnknownOne() throws Exception {
+        live.add(new CallInfo("c1", Party.of(Aor.parse("a@x.org")), Party.of(Aor.parse("b@x.org")), "ringing", NOW,
+                null, List.of()));
+        assertEquals("hanging up call c1", gogo.run("pb:hangup c1"));
+        assertEquals(List.of("c1"), hungUp);
+        Exception e = assertThrows(Exception.class, () -> gogo.run("pb:hangup nope"));
+        assertEquals("pb:hangup: no live call 'nope' (see pb:calls)", e.toString());
+    }
+
+    @Test
+    void cdrShowsRecentRecordsNewestFirst() throws Exception {
+        assertEquals("no call records", gogo.run("pb:cdr"));
+        for (int i = 0; i < 25; i++) {
+            Instant start = NOW.plusSeconds(i * 60L);
+            records.add(0, new CallRecord("c" + i, "alice@example.com", "bob@example.com",
+                    List.of(new CallRecord.LegRecord("c" + i + ".1", "sip", "alice@example.com", "caller", "hung up")),
+                    start, i % 2 == 0 ? start.plusSeconds(2) : null, start.plusSeconds(12), i % 2 == 0 ? "normal" : "busy",
+                    i % 2 == 0 ? "caller" : "callee", i % 2 == 0 ? 200 : 486));
+        }
+        String[] lines = gogo.run("pb:cdr").split("\n");
+        assertEquals(22, lines.length);
+        assertTrue(lines[0].matches("ID +STARTED \\(UTC\\) +CALLER +CALLEE +DURATION +CODE +REASON +ENDED BY +LEGS"), lines[0]);
+        assertTrue(lines[1].matches("c24 +2026-01-01 12:24:00 +alice@example.com +bob@example.com +10.000 s +200 +normal +caller +1"),
+                lines[1]);
+        assertTrue(lines[2].matches("c23 .* +- +486 +busy +callee +1"), lines[2]);
+        assertEquals("20 of 25 records", lines[21]);
+        assertEquals("2 of 25 records", gogo.run("pb:cdr 2").split("\n")[3]);
+        Exception e = assertThrows(Exception.class, () -> gogo.run("pb:cdr 0"));
+        assertEquals("pb:cdr: count must be 1..10000, got 0", e.toString());
+    }
+
+    @Test
+    void saysWhatIsMissingWithoutTheCore() {
+        commands.unbindCalls(calls);
+        commands.unbindRecords(calls);
+        for (String cmd : List.of("pb:calls", "pb:hangup x", "pb:cdr")) {
+            Exception e = assertThrows(Exception.class, () -> gogo.run(cmd));
+            assertEquals(cmd.split(" ")[0] + ": " + CallCommands.UNAVAILABLE, e.toString());
+        }
+    }
+
+    private final class Calls implements CallService, CallRecords {
+        @Override
+        public LegControl place(Leg caller, Aor destination, String offer, int hops) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<CallInfo> calls() {
+            return List.copyOf(live);
+        }
+
+        @Override
+        public Optional<CallInfo> call(String id) {
+            return live.stream().filter(c -> c.id().equals(id)).findFirst();
+        }
+
+        @Override
+        public boolean hangup(String id, String reason) {
+            if (call(id).isEmpty()) {
+                return false;
+            }
+            hungUp.add(id);
+            return true;
+        }
+
+        @Override
+        public int liveCalls() {
+            return live.size();
+        }
+
+        @Override
+        public int liveLegs() {
+            return live.stream().mapToInt(c -> c.legs().size()).sum();
+        }
+
+        @Override
+        public List<CallRecord> recent(int limit) {
+            return records.subList(0, Math.min(limit, records.size()));
+        }
+
+        @Override
+        public Optional<CallRecord> find(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public long count() {
+            return records.size();
+        }
+    }
+}
