@@ -1,0 +1,335 @@
+#!/usr/bin/env bash
+# Side-by-side SIP benchmark: the real Patchbay distribution, then Kamailio, one after the other on this
+# machine, driven by the same SIPp scenarios (bench/sip/*.xml) over UDP on 127.0.0.1.
+#
+# Usage: bench/sip.sh [both|patchbay|kamailio]      (default both; builds nothing unless the distribution
+#        is missing, then `mvn -q -o verify -DskipTests`)
+#
+# For each system:
+#   (a) authenticated REGISTER (REGISTER, 401, REGISTER with digest, 200), users user00000..user09999,
+#       password secret, domain bench.local: a stepwise ramp over REG_RATES, REG_SECONDS per step;
+#       the result is the highest step with 0 failed registrations.
+#   (b) authenticated calls (INVITE, 407, ACK, INVITE with digest, 180, 200, ACK, CALL_HOLD_MS, BYE, 200)
+#       from the same users to user10000, a SIPp UAS (uas_answer.xml) registered on its own port; a ramp
+#       over CALL_RATES, CALL_SECONDS per step; the result is the highest step with 0 failed calls.
+#   (c) response times p50/p99 of every step (SIPp rtd: REGISTER = first REGISTER to the final 200;
+#       call = first INVITE to the 200 of the authenticated INVITE).
+# A step fails when any call fails or times out; the ramp stops at the first failing step, or when the
+# completions fall below 80 % of the target (the load generator or the system no longer keeps the pace).
+#
+# Environment (defaults in brackets):
+#   REG_RATES ["500 1000 2000 3000 4000 5000 6000 8000"]  REG_SECONDS [5]
+#   CALL_RATES ["50 100 200 300 400 500 600 800"]          CALL_SECONDS [10]   CALL_HOLD_MS [500]
+#   RETRY [1]  how often a failing or slow step is repeated (after 5 s) before the ramp stops
+#   PROFILE=1  record a JFR profile of the node (bench-sip-patchbay.jfr in the current directory)
+#   DOCS=0     do not touch docs/BENCHMARKS.md (default: update its generated SIP block when both ran)
+#   KEEP=1     keep the work directory (SIPp logs, node logs)
+#   PATCHBAY_OPTS / JAVA_OPTS are passed to bin/patchbay as usual.
+# Everything started here is stopped by PID on exit, also on Ctrl-C.
+set -uo pipefail
+
+which=${1:-both}
+case $which in both|patchbay|kamailio) ;; *) sed -n '2,30p' "$0"; exit 2 ;; esac
+REG_RATES=${REG_RATES:-"500 1000 2000 3000 4000 5000 6000 8000"}
+REG_SECONDS=${REG_SECONDS:-5}
+CALL_RATES=${CALL_RATES:-"50 100 200 300 400 500 600 800"}
+CALL_SECONDS=${CALL_SECONDS:-10}
+CALL_HOLD_MS=${CALL_HOLD_MS:-500}
+USERS=10000
+DOMAIN=bench.local
+PASSWORD=secret
+CALLEE=user10000
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+here=$top/bench/sip
+dist=$top/runtime/target/patchbay
+command_line="bench/sip.sh $*"
+for v in REG_RATES REG_SECONDS CALL_RATES CALL_SECONDS CALL_HOLD_MS PROFILE; do
+  [ -n "${!v:-}" ] && [ "$(env | grep -c "^$v=")" -gt 0 ] && command_line="$v=\"${!v}\" $command_line"
+done
+
+for tool in sipp python3; do
+  command -v $tool >/dev/null || { echo "bench/sip.sh: $tool not found (apt-get install sip-tester python3)" >&2; exit 1; }
+done
+if [ "$which" != patchbay ] && ! command -v kamailio >/dev/null; then
+  echo "bench/sip.sh: kamailio not found (apt-get install kamailio)" >&2; exit 1
+fi
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+work=$(mktemp -d /tmp/patchbay-sip-bench.XXXXXX)
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do
+    kill "$p" 2>/dev/null && for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$p" 2>/dev/null
+  done
+  pids=()
+  if [ "${KEEP:-0}" = 1 ]; then echo "work directory kept: $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'echo "interrupted" >&2; exit 130' INT TERM
+
+forget() { local p keep=(); for p in "${pids[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done; pids=("${keep[@]}"); }
+stop_pid() { # SIGTERM, wait up to 10 s, then SIGKILL
+  kill "$1" 2>/dev/null
+  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$1" 2>/dev/null
+  wait "$1" 2>/dev/null
+  forget "$1"
+}
+
+# Distinct ports, each free for UDP and TCP together with the next three (SIPp media uses +1..+3 and
+# baresip-style TLS +1); the probe sockets are all held until every port is chosen.
+ports() {
+  python3 - "$1" <<'EOF'
+import socket, sys
+held, out = [], []
+while len(out) < int(sys.argv[1]):
+    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]; held.append(t)
+    try:
+        for q in range(p, p + 4):
+            for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+                if q == p and kind == socket.SOCK_STREAM:
+                    continue
+                s = socket.socket(socket.AF_INET, kind); s.bind(("127.0.0.1", q)); held.append(s)
+        out.append(p)
+    except OSError:
+        pass
+print(" ".join(map(str, out)))
+EOF
+}
+
+busy_ticks() { # machine-wide busy clock ticks (all cores), from /proc/stat
+  local _ u n sy id io rest
+  read -r _ u n sy id io rest < /proc/stat
+  set -- $rest
+  echo $((u + n + sy + ${1:-0} + ${2:-0} + ${3:-0}))
+}
+
+cpu_ticks() { # user+system clock ticks of a process and its direct children (Kamailio forks workers)
+  local p total=0 f
+  for p in "$1" $(pgrep -P "$1" 2>/dev/null); do
+    f=$(cut -d')' -f2 "/proc/$p/stat" 2>/dev/null) || continue
+    set -- $f
+    total=$((total + ${12} + ${13}))
+  done
+  echo $total
+}
+
+# ---------------------------------------------------------------------------------------------------
+python3 "$here/users.py" csv "$USERS" "$DOMAIN" "$PASSWORD" > "$work/users.csv"
+python3 "$here/users.py" csv 1 "$DOMAIN" "$PASSWORD" "$USERS" > "$work/callee.csv"
+
+# One SIPp client run; prints the stats line (bench/sip/stats.py) plus server and SIPp CPU.
+# sipp_step DIR SERVER_PID PORT RATE COUNT -- sipp args...
+sipp_step() {
+  local d=$1 spid=$2 port=$3 rate=$4 count=$5; shift 6
+  mkdir -p "$d"
+  local limit=$((count / rate + 30)) t0 t1 c0 c1 b0 b1
+  c0=$(cpu_ticks "$spid"); b0=$(busy_ticks); t0=$(date +%s%N)
+  ( cd "$d" && TIMEFORMAT='%U %S' && { time timeout -k 5 $((limit + 15)) sipp "127.0.0.1:$port" -i 127.0.0.1 \
+      -r "$rate" -m "$count" -timer_resol 1 -nostdin -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1 \
+      -timeout "${limit}s" "$@" </dev/null >sipp.out 2>&1; } 2>sipp.time )
+  t1=$(date +%s%N); c1=$(cpu_ticks "$spid"); b1=$(busy_ticks)
+  local wall_ms=$(( (t1 - t0) / 1000000 ))
+  # CPU in % of one core over the step: the server (all its processes), this SIPp client, and everything else
+  # on the machine (the SIPp UAS of the call test, and whatever else runs: a busy machine shows here)
+  local cpu
+  cpu=$(python3 - "$d/sipp.time" "$wall_ms" $((c1 - c0)) $((b1 - b0)) "$(getconf CLK_TCK)" <<'PY'
+import sys
+f, wall, server, busy, hz = sys.argv[1], int(sys.argv[2]) or 1, int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+try:
+    u, s = open(f).read().split()[-2:]
+    sipp = (float(u) + float(s)) * hz
+except Exception:
+    sipp = 0.0
+pct = lambda ticks: "%.0f" % (ticks * 100000.0 / hz / wall)
+print("server_cpu=%s sipp_cpu=%s other_cpu=%s" % (pct(server), pct(sipp), pct(max(0.0, busy - server - sipp))))
+PY
+)
+  echo "$(python3 "$here/stats.py" "$d" "$count" "$rate") $cpu"
+}
+
+field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"; }
+
+# ramp NAME SYS SERVER_PID PORT RATES SECONDS -- sipp args...   (writes $work/NAME-SYS.steps, prints best line)
+ramp() {
+  local name=$1 sys=$2 spid=$3 port=$4 rates=$5 secs=$6; shift 7
+  local best="" r line failed rate
+  : > "$work/$name-$sys.steps"
+  for r in $rates; do
+    local attempt=0 suffix=""
+    while :; do
+      line=$(sipp_step "$work/$sys/$name-$r$suffix" "$spid" "$port" "$r" $((r * secs)) -- "$@")
+      echo "  $name $sys$suffix: $line" >&2
+      echo "$line" >> "$work/$name-$sys.steps"
+      failed=$(field failed "$line"); rate=$(field rate "$line")
+      kill -0 "$spid" 2>/dev/null || break
+      if [ "$failed" = 0 ] && [ "$rate" != - ] && [ $((rate * 10)) -ge $((r * 8)) ]; then break; fi
+      # one more try after a pause: on a shared machine one burst elsewhere can spoil a step
+      attempt=$((attempt + 1)); suffix=-retry$attempt
+      [ "$attempt" -le "${RETRY:-1}" ] || break
+      sleep 5
+    done
+    kill -0 "$spid" 2>/dev/null || { echo "  $sys is gone (exited during the step)" >&2; echo "$sys exited during this step" >> "$work/$name-$sys.steps"; break; }
+    [ "$failed" = 0 ] || break
+    best=$line
+    [ "$rate" != - ] && [ $((rate * 10)) -ge $((r * 8)) ] || { echo "  completions below 80 % of the target: stop" >&2; break; }
+    sleep 2
+  done
+  echo "$best" > "$work/$name-$sys.best"
+}
+
+# run_suite SYS SERVER_PID PORT
+run_suite() {
+  local sys=$1 spid=$2 port=$3 cport uport umedia cmedia
+  read -r cport uport umedia cmedia <<<"$(ports 4)"
+  echo "== $sys: authenticated REGISTER ramp (${REG_SECONDS} s per step)" >&2
+  ramp reg "$sys" "$spid" "$port" "$REG_RATES" "$REG_SECONDS" -- \
+    -sf "$here/register_auth.xml" -inf "$work/users.csv" -p "$cport"
+  echo "== $sys: authenticated call ramp (${CALL_SECONDS} s per step, hold ${CALL_HOLD_MS} ms)" >&2
+  local reg
+  reg=$(sipp_step "$work/$sys/callee-reg" "$spid" "$port" 1 1 -- -sf "$here/register_auth.xml" -inf "$work/callee.csv" -p "$uport")
+  if [ "$(field ok "$reg")" != 1 ]; then
+    echo "  callee registration failed: $reg" >&2
+    echo "callee registration failed" > "$work/call-$sys.steps"; : > "$work/call-$sys.best"
+    return
+  fi
+  mkdir -p "$work/$sys/uas"
+  ( cd "$work/$sys/uas" && exec sipp -sf "$here/uas_answer.xml" -i 127.0.0.1 -p "$uport" -mp "$umedia" -nostdin \
+      -trace_err </dev/null >sipp.out 2>&1 ) &
+  local uas=$!; pids+=("$uas")
+  sleep 1
+  ramp call "$sys" "$spid" "$port" "$CALL_RATES" "$CALL_SECONDS" -- \
+    -sf "$here/uac_call_auth.xml" -inf "$work/users.csv" -s "$CALLEE" -d "$CALL_HOLD_MS" -p "$cport" -mp "$cmedia"
+  stop_pid "$uas"
+}
+
+# ---------------------------------------------------------------------------------------------------
+bench_patchbay() {
+  if [ ! -x "$dist/bin/patchbay" ]; then
+    echo "== building the distribution (mvn -q -o verify -DskipTests)" >&2
+    (cd "$top" && mvn -B -q -o verify -DskipTests) || { echo "build failed" >&2; return 1; }
+  fi
+  local node=$work/patchbay-node http https telnet sip
+  cp -r "$dist" "$node" && rm -rf "$node/data" && mkdir "$node/data"
+  read -r http https telnet sip <<<"$(ports 4)"
+  printf 'host = 127.0.0.1\nport = %s\nhttps.port = %s\n' "$http" "$https" > "$node/conf/org.patchbay.http.cfg"
+  printf 'port = %s\n' "$telnet" > "$node/conf/org.patchbay.shell.telnet.cfg"
+  # SIP: UDP and TCP on 127.0.0.1:$sip, serving bench.local
+  printf 'host = 127.0.0.1\nudp.port = %s\ntcp.port = %s\ntls.enabled = false\ndomain = %s\n' "$sip" "$sip" "$DOMAIN" > "$node/conf/org.patchbay.sip.cfg"
+  local opts=${PATCHBAY_OPTS:-}
+  [ "${PROFILE:-0}" = 1 ] && opts="$opts -XX:StartFlightRecording=filename=$PWD/bench-sip-patchbay.jfr,settings=profile"
+  echo "== patchbay: starting $node (SIP udp+tcp 127.0.0.1:$sip)" >&2
+  if ! PATCHBAY_OPTS=$opts "$node/bin/patchbay" start >"$work/patchbay-start.out" 2>&1; then
+    echo "  node did not start:" >&2; tail -20 "$node/data/log/console.log" >&2
+    [ -f "$node/data/patchbay.pid" ] && pids+=("$(cat "$node/data/patchbay.pid")")
+    return 1
+  fi
+  local pid; pid=$(cat "$node/data/patchbay.pid"); pids+=("$pid")
+  patchbay_info="$(grep -ho 'Patchbay [^ ]* ready in [0-9]* ms' "$node/data/log/console.log" | tail -1), JVM options: $(tr '\0' ' ' </proc/$pid/cmdline | grep -o -- ' -X[^ ]*' | tr -d '\n')"
+  python3 "$here/users.py" rest $((USERS + 1)) "$DOMAIN" "$PASSWORD" "http://127.0.0.1:$http" "$node/data/admin.token" 4 \
+    || { echo "  provisioning failed" >&2; }
+  run_suite patchbay "$pid" "$sip"
+  [ -n "${KEEP:-}" ] && cp "$node/data/log/"*.log "$work/" 2>/dev/null
+  stop_pid "$pid"
+  grep -E ' (ERROR|WARN) ' "$node/data/log/patchbay.log" 2>/dev/null | cut -c1-300 | sort | uniq -c | sort -rn | head -5 \
+    | sed 's/^/  node log: /' >&2
+}
+
+bench_kamailio() {
+  local port; read -r port <<<"$(ports 1)"
+  echo "== kamailio: starting on udp+tcp 127.0.0.1:$port" >&2
+  kamailio -f "$here/kamailio.cfg" -A SIP_PORT="$port" -P "$work/kamailio.pid" -Y "$work" -E -DD \
+    >"$work/kamailio.log" 2>&1 &
+  local pid=$!; pids+=("$pid")
+  for _ in $(seq 50); do
+    grep -q "udp: 127.0.0.1 \[127.0.0.1\]:$port" "$work/kamailio.log" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || break; sleep 0.1
+  done
+  kill -0 "$pid" 2>/dev/null || { echo "  kamailio did not start:" >&2; tail "$work/kamailio.log" >&2; return 1; }
+  sleep 1
+  kamailio_info="$(kamailio -v 2>/dev/null | head -1 | sed 's/^version: //'), children=2"
+  run_suite kamailio "$pid" "$port"
+  stop_pid "$pid"
+}
+
+patchbay_info="" kamailio_info=""
+case $which in
+  both) bench_patchbay; bench_kamailio ;;
+  patchbay) bench_patchbay ;;
+  kamailio) bench_kamailio ;;
+esac
+
+# ---------------------------------------------------------------------------------------------------
+report() {
+  local systems=()
+  [ "$which" != kamailio ] && systems+=(patchbay)
+  [ "$which" != patchbay ] && systems+=(kamailio)
+  best() { cat "$work/$1-$2.best" 2>/dev/null; }
+  cell_rate() { local l; l=$(best "$1" "$2"); [ -n "$l" ] && echo "$(field rate "$l") (step $(field target "$l")/s)" || echo "none passed"; }
+  cell_rt() { local l; l=$(best "$1" "$2"); [ -n "$l" ] && echo "$(field p50 "$l") / $(field p99 "$l")" || echo "-"; }
+  ratio() {
+    local a b; a=$(field rate "$(best "$1" patchbay)"); b=$(field rate "$(best "$1" kamailio)")
+    python3 -c "import sys; a, b = sys.argv[1:]; print('%.2f×' % (float(a) / float(b)))" "${a:--}" "${b:--}" 2>/dev/null || echo "-"
+  }
+  echo "$(date -u +%Y-%m-%d), $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(free -g | awk '/^Mem/{print $2}') GiB, load before the run: $load_before"
+  echo "SIPp $(sipp -v 2>/dev/null | grep -o 'v[0-9.]*' | head -1), UDP on 127.0.0.1, SIPp and the system under test on the same cores."
+  [ -n "$patchbay_info" ] && echo "Patchbay: $patchbay_info; java $(java -version 2>&1 | head -1 | cut -d'"' -f2)."
+  [ -n "$kamailio_info" ] && echo "Kamailio: $kamailio_info (bench/sip/kamailio.cfg)."
+  echo
+  echo "Command: \`$command_line\`"
+  echo
+  if [ ${#systems[@]} -eq 2 ]; then
+    echo "| | Patchbay | Kamailio | Patchbay / Kamailio |"
+    echo "|---|---|---|---|"
+    echo "| authenticated REGISTER/s, 0 failures | $(cell_rate reg patchbay) | $(cell_rate reg kamailio) | $(ratio reg) |"
+    echo "| REGISTER time p50 / p99 (ms) at that rate | $(cell_rt reg patchbay) | $(cell_rt reg kamailio) | |"
+    echo "| authenticated call setups/s, 0 failures | $(cell_rate call patchbay) | $(cell_rate call kamailio) | $(ratio call) |"
+    echo "| call setup time p50 / p99 (ms) at that rate | $(cell_rt call patchbay) | $(cell_rt call kamailio) | |"
+  else
+    echo "| | ${systems[0]} |"
+    echo "|---|---|"
+    echo "| authenticated REGISTER/s, 0 failures | $(cell_rate reg "${systems[0]}") |"
+    echo "| REGISTER time p50 / p99 (ms) at that rate | $(cell_rt reg "${systems[0]}") |"
+    echo "| authenticated call setups/s, 0 failures | $(cell_rate call "${systems[0]}") |"
+    echo "| call setup time p50 / p99 (ms) at that rate | $(cell_rt call "${systems[0]}") |"
+  fi
+  echo
+  echo "Every step (target/s → completions/s; failed = not completed; CPU in % of one core: the server with all its"
+  echo "processes, the SIPp client, and the rest of the machine, which includes the SIPp UAS in the call test):"
+  echo
+  echo "| system | test | target/s | completed/s | failed | retransmissions | p50 ms | p99 ms | server CPU % | SIPp CPU % | rest of the machine CPU % |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  local s t l
+  for s in "${systems[@]}"; do
+    for t in reg call; do
+      while read -r l; do
+        [ -z "$l" ] && continue
+        case $l in target=*) ;; *) echo "| $s | $t | $l | | | | | | | | |"; continue ;; esac
+        echo "| $s | $t | $(field target "$l") | $(field rate "$l") | $(field failed "$l") | $(field retrans "$l") | $(field p50 "$l") | $(field p99 "$l") | $(field server_cpu "$l") | $(field sipp_cpu "$l") | $(field other_cpu "$l") |"
+      done < "$work/$t-$s.steps" 2>/dev/null
+    done
+  done
+}
+report > "$work/report.md"
+echo
+cat "$work/report.md"
+
+docs=$top/docs/BENCHMARKS.md
+if [ "${DOCS:-1}" != 0 ] && [ "$which" = both ] && [ -f "$docs" ]; then
+  python3 - "$docs" "$work/report.md" <<'EOF'
+import sys
+docs, rep = sys.argv[1], open(sys.argv[2]).read().strip()
+text = open(docs).read()
+begin, end = "<!-- bench/sip.sh: begin generated -->", "<!-- bench/sip.sh: end generated -->"
+block = begin + "\n" + rep + "\n" + end
+if begin in text and end in text:
+    text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+else:
+    text = text.rstrip("\n") + "\n\n## SIP: registrations and calls, side by side with Kamailio\n\n" + block + "\n"
+open(docs, "w").write(text)
+print("updated " + docs, file=sys.stderr)
+EOF
+fi
