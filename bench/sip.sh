@@ -20,6 +20,7 @@
 # Environment (defaults in brackets):
 #   REG_RATES ["500 1000 2000 3000 4000 5000 6000 8000"]  REG_SECONDS [5]
 #   CALL_RATES ["50 100 200 300 400 500 600 800"]          CALL_SECONDS [10]   CALL_HOLD_MS [500]
+#   REF_REG_RATE [1000]  REF_CALL_RATE [100]   response times are also compared at these steps
 #   RETRY [1]  how often a failing or slow step is repeated (after 5 s) before the ramp stops
 #   PROFILE=1  record a JFR profile of the node (bench-sip-patchbay.jfr in the current directory)
 #   DOCS=0     do not touch docs/BENCHMARKS.md (default: update its generated SIP block when both ran)
@@ -35,6 +36,8 @@ REG_SECONDS=${REG_SECONDS:-5}
 CALL_RATES=${CALL_RATES:-"50 100 200 300 400 500 600 800"}
 CALL_SECONDS=${CALL_SECONDS:-10}
 CALL_HOLD_MS=${CALL_HOLD_MS:-500}
+REF_REG_RATE=${REF_REG_RATE:-1000}
+REF_CALL_RATE=${REF_CALL_RATE:-100}
 USERS=10000
 DOMAIN=bench.local
 PASSWORD=secret
@@ -128,10 +131,18 @@ sipp_step() {
   mkdir -p "$d"
   local limit=$((count / rate + 30)) t0 t1 c0 c1 b0 b1
   c0=$(cpu_ticks "$spid"); b0=$(busy_ticks); t0=$(date +%s%N)
+  # next to the load: the microsecond probe, one transaction at a time, for the nominal length of the step
+  local probe=""
+  case ${PROBE_KIND:-} in
+    reg) python3 "$here/probe.py" reg 127.0.0.1 "$port" user09999 "$DOMAIN" "$PASSWORD" $((count / rate)) "$d/probe.txt" & probe=$! ;;
+    call) python3 "$here/probe.py" call 127.0.0.1 "$port" user09998 "$DOMAIN" "$PASSWORD" $((count / rate)) "$d/probe.txt" "$CALLEE" & probe=$! ;;
+  esac
+  [ -n "$probe" ] && pids+=("$probe")
   ( cd "$d" && TIMEFORMAT='%U %S' && { time timeout -k 5 $((limit + 15)) sipp "127.0.0.1:$port" -i 127.0.0.1 \
       -r "$rate" -m "$count" -timer_resol 1 -nostdin -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1 \
       -timeout "${limit}s" "$@" </dev/null >sipp.out 2>&1; } 2>sipp.time )
   t1=$(date +%s%N); c1=$(cpu_ticks "$spid"); b1=$(busy_ticks)
+  [ -n "$probe" ] && { wait "$probe"; forget "$probe"; }
   local wall_ms=$(( (t1 - t0) / 1000000 ))
   # CPU in % of one core over the step: the server (all its processes), this SIPp client, and everything else
   # on the machine (the SIPp UAS of the call test, and whatever else runs: a busy machine shows here)
@@ -186,23 +197,23 @@ run_suite() {
   local sys=$1 spid=$2 port=$3 cport uport umedia cmedia
   read -r cport uport umedia cmedia <<<"$(ports 4)"
   echo "== $sys: authenticated REGISTER ramp (${REG_SECONDS} s per step)" >&2
-  ramp reg "$sys" "$spid" "$port" "$REG_RATES" "$REG_SECONDS" -- \
+  PROBE_KIND=reg ramp reg "$sys" "$spid" "$port" "$REG_RATES" "$REG_SECONDS" -- \
     -sf "$here/register_auth.xml" -inf "$work/users.csv" -p "$cport"
   echo "== $sys: authenticated call ramp (${CALL_SECONDS} s per step, hold ${CALL_HOLD_MS} ms)" >&2
   local reg
-  reg=$(sipp_step "$work/$sys/callee-reg" "$spid" "$port" 1 1 -- -sf "$here/register_auth.xml" -inf "$work/callee.csv" -p "$uport")
+  reg=$(PROBE_KIND= sipp_step "$work/$sys/callee-reg" "$spid" "$port" 1 1 -- -sf "$here/register_auth.xml" -inf "$work/callee.csv" -p "$uport")
   if [ "$(field ok "$reg")" != 1 ]; then
     echo "  callee registration failed: $reg" >&2
     echo "callee registration failed" > "$work/call-$sys.steps"; : > "$work/call-$sys.best"
     return
   fi
   mkdir -p "$work/$sys/uas"
-  ( cd "$work/$sys/uas" && exec sipp -sf "$here/uas_answer.xml" -i 127.0.0.1 -p "$uport" -mp "$umedia" -nostdin \
+  ( cd "$work/$sys/uas" && exec sipp -sf "$here/uas_answer.xml" -i 127.0.0.1 -p "$uport" -mp "$umedia" -timer_resol 1 -nostdin \
       -trace_err </dev/null >sipp.out 2>&1 ) &
   local uas=$!; pids+=("$uas")
   sleep 1
-  ramp call "$sys" "$spid" "$port" "$CALL_RATES" "$CALL_SECONDS" -- \
-    -sf "$here/uac_call_auth.xml" -inf "$work/users.csv" -s "$CALLEE" -d "$CALL_HOLD_MS" -p "$cport" -mp "$cmedia"
+  PROBE_KIND=call ramp call "$sys" "$spid" "$port" "$CALL_RATES" "$CALL_SECONDS" -- \
+    -sf "$here/uac_call_auth.xml" -default_behaviors all,-abortunexp -inf "$work/users.csv" -s "$CALLEE" -d "$CALL_HOLD_MS" -p "$cport" -mp "$cmedia"
   stop_pid "$uas"
 }
 
@@ -264,51 +275,59 @@ esac
 
 # ---------------------------------------------------------------------------------------------------
 report() {
-  local systems=()
+  local systems=() s t l
   [ "$which" != kamailio ] && systems+=(patchbay)
   [ "$which" != patchbay ] && systems+=(kamailio)
   best() { cat "$work/$1-$2.best" 2>/dev/null; }
-  cell_rate() { local l; l=$(best "$1" "$2"); [ -n "$l" ] && echo "$(field rate "$l") (step $(field target "$l")/s)" || echo "none passed"; }
-  cell_rt() { local l; l=$(best "$1" "$2"); [ -n "$l" ] && echo "$(field p50 "$l") / $(field p99 "$l")" || echo "-"; }
+  at() { grep -m1 "^target=$3 .* failed=0 " "$work/$1-$2.steps" 2>/dev/null; } # first clean step at that rate
+  rt() { [ -n "$1" ] && echo "$(field probe_p50 "$1") / $(field probe_p99 "$1")" || echo "-"; }
   ratio() {
     local a b; a=$(field rate "$(best "$1" patchbay)"); b=$(field rate "$(best "$1" kamailio)")
-    python3 -c "import sys; a, b = sys.argv[1:]; print('%.2f×' % (float(a) / float(b)))" "${a:--}" "${b:--}" 2>/dev/null || echo "-"
+    python3 -c "import sys; a, b = sys.argv[1:]; print('**%.2f×**' % (float(a) / float(b)))" "${a:--}" "${b:--}" 2>/dev/null || echo "-"
   }
+  row() { # title, then one cell per system, then the ratio cell when both ran
+    local title=$1; shift
+    local line="| $title |" c
+    for c in "$@"; do line="$line $c |"; done
+    echo "$line"
+  }
+  cells() { local f=$1 k; shift; for s in "${systems[@]}"; do "$f" "$s" "$@"; done; }
+  c_rate() { local l; l=$(best "$2" "$1"); [ -n "$l" ] && echo "$(field rate "$l")/s (step $(field target "$l")/s)" || echo "none passed"; }
+  c_rt_best() { rt "$(best "$2" "$1")"; }
+  c_rt_at() { rt "$(at "$2" "$1" "$3")"; }
   echo "$(date -u +%Y-%m-%d), $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(free -g | awk '/^Mem/{print $2}') GiB, load before the run: $load_before"
-  echo "SIPp $(sipp -v 2>/dev/null | grep -o 'v[0-9.]*' | head -1), UDP on 127.0.0.1, SIPp and the system under test on the same cores."
+  echo "SIPp $(sipp -v 2>/dev/null | grep -o 'v[0-9.]*' | head -1), UDP on 127.0.0.1; SIPp, the probe and the system under test share the cores."
   [ -n "$patchbay_info" ] && echo "Patchbay: $patchbay_info; java $(java -version 2>&1 | head -1 | cut -d'"' -f2)."
   [ -n "$kamailio_info" ] && echo "Kamailio: $kamailio_info (bench/sip/kamailio.cfg)."
   echo
   echo "Command: \`$command_line\`"
   echo
-  if [ ${#systems[@]} -eq 2 ]; then
-    echo "| | Patchbay | Kamailio | Patchbay / Kamailio |"
-    echo "|---|---|---|---|"
-    echo "| authenticated REGISTER/s, 0 failures | $(cell_rate reg patchbay) | $(cell_rate reg kamailio) | $(ratio reg) |"
-    echo "| REGISTER time p50 / p99 (ms) at that rate | $(cell_rt reg patchbay) | $(cell_rt reg kamailio) | |"
-    echo "| authenticated call setups/s, 0 failures | $(cell_rate call patchbay) | $(cell_rate call kamailio) | $(ratio call) |"
-    echo "| call setup time p50 / p99 (ms) at that rate | $(cell_rt call patchbay) | $(cell_rt call kamailio) | |"
-  else
-    echo "| | ${systems[0]} |"
-    echo "|---|---|"
-    echo "| authenticated REGISTER/s, 0 failures | $(cell_rate reg "${systems[0]}") |"
-    echo "| REGISTER time p50 / p99 (ms) at that rate | $(cell_rt reg "${systems[0]}") |"
-    echo "| authenticated call setups/s, 0 failures | $(cell_rate call "${systems[0]}") |"
-    echo "| call setup time p50 / p99 (ms) at that rate | $(cell_rt call "${systems[0]}") |"
-  fi
+  local head="| |" sep="|---|"
+  for s in "${systems[@]}"; do head="$head $s |"; sep="$sep---|"; done
+  local both=0; [ ${#systems[@]} -eq 2 ] && both=1 && head="$head patchbay / kamailio |" && sep="$sep---|"
+  echo "$head"; echo "$sep"
+  local r1 r2; [ $both = 1 ] && r1=$(ratio reg) && r2=$(ratio call)
+  row "authenticated REGISTER/s, 0 failures" $(cells c_rate reg | tr ' ' '\a') ${r1:+"$r1"} | tr '\a' ' '
+  row "REGISTER time p50 / p99 ms, at that rate" $(cells c_rt_best reg | tr ' ' '\a') ${r1:+" "} | tr '\a' ' '
+  row "REGISTER time p50 / p99 ms, at ${REF_REG_RATE}/s" $(cells c_rt_at reg "$REF_REG_RATE" | tr ' ' '\a') ${r1:+" "} | tr '\a' ' '
+  row "authenticated call setups/s, 0 failures" $(cells c_rate call | tr ' ' '\a') ${r2:+"$r2"} | tr '\a' ' '
+  row "call setup time p50 / p99 ms, at that rate" $(cells c_rt_best call | tr ' ' '\a') ${r2:+" "} | tr '\a' ' '
+  row "call setup time p50 / p99 ms, at ${REF_CALL_RATE}/s" $(cells c_rt_at call "$REF_CALL_RATE" | tr ' ' '\a') ${r2:+" "} | tr '\a' ' '
   echo
-  echo "Every step (target/s → completions/s; failed = not completed; CPU in % of one core: the server with all its"
-  echo "processes, the SIPp client, and the rest of the machine, which includes the SIPp UAS in the call test):"
+  echo "Response times from bench/sip/probe.py (one transaction at a time next to the load, µs clock): REGISTER ="
+  echo "first REGISTER to the final 200; call setup = first INVITE to the 200 of the authenticated INVITE."
+  echo "Every step (completed/s = completions per second; failed = not completed; SIPp p50/p99 in its 4 ms clock steps;"
+  echo "CPU in % of one core: the server with all its processes, the SIPp client, and the rest of the machine, which"
+  echo "includes the probe and, in the call test, the SIPp UAS):"
   echo
-  echo "| system | test | target/s | completed/s | failed | retransmissions | p50 ms | p99 ms | server CPU % | SIPp CPU % | rest of the machine CPU % |"
+  echo "| system | test | target/s | completed/s | failed | retrans. | SIPp p50 / p99 ms | probe p50 / p99 ms (n) | server CPU % | SIPp CPU % | rest CPU % |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
-  local s t l
   for s in "${systems[@]}"; do
     for t in reg call; do
       while read -r l; do
         [ -z "$l" ] && continue
         case $l in target=*) ;; *) echo "| $s | $t | $l | | | | | | | | |"; continue ;; esac
-        echo "| $s | $t | $(field target "$l") | $(field rate "$l") | $(field failed "$l") | $(field retrans "$l") | $(field p50 "$l") | $(field p99 "$l") | $(field server_cpu "$l") | $(field sipp_cpu "$l") | $(field other_cpu "$l") |"
+        echo "| $s | $t | $(field target "$l") | $(field rate "$l") | $(field failed "$l") | $(field retrans "$l") | $(field p50 "$l") / $(field p99 "$l") | $(field probe_p50 "$l") / $(field probe_p99 "$l") ($(field probe_n "$l")$( [ "$(field probe_fail "$l")" != 0 ] && echo ", $(field probe_fail "$l") failed")) | $(field server_cpu "$l") | $(field sipp_cpu "$l") | $(field other_cpu "$l") |"
       done < "$work/$t-$s.steps" 2>/dev/null
     done
   done

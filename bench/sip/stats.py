@@ -9,6 +9,8 @@ prints one line of key=value fields:
   rate      achieved rate: completions per second, from the first to the last response-time timestamp
   p50, p99  response time in ms (SIPp's rtd, read from a coarse clock: on this kernel it advances in
             4 ms steps, so 0 means under 4 ms and every value is a multiple of 4)
+  probe_p50, probe_p99, probe_n, probe_fail
+            from DIR/probe.txt when present (bench/sip/probe.py next to the load: microsecond clock)
 """
 import glob
 import os
@@ -46,11 +48,25 @@ def main(d, count, target):
         if not rtts:
             return "-"
         return "%g" % rtts[min(len(rtts) - 1, int(q * len(rtts)))]
+    probe, probe_fail = [], 0
+    pf = os.path.join(d, "probe.txt")
+    if os.path.exists(pf):
+        for l in open(pf):
+            try:
+                probe.append(float(l))
+            except ValueError:
+                probe_fail += 1
+    probe.sort()
+
+    def ppct(q):
+        return "%.2f" % probe[min(len(probe) - 1, int(q * len(probe)))] if probe else "-"
     rate = "-"
     if len(rows) > 1 and rows[-1][0] > rows[0][0]:
         rate = "%.0f" % ((len(rows) - 1) * 1000.0 / (rows[-1][0] - rows[0][0]))
     print("target=%s count=%d ok=%d failed=%d sipp_failed=%d retrans=%d rate=%s p50=%s p99=%s"
-          % (target, count, ok, count - ok, failed_sipp, retrans, rate, pct(0.50), pct(0.99)))
+          " probe_p50=%s probe_p99=%s probe_n=%d probe_fail=%d"
+          % (target, count, ok, count - ok, failed_sipp, retrans, rate, pct(0.50), pct(0.99),
+             ppct(0.50), ppct(0.99), len(probe), probe_fail))
 
 
 if __name__ == "__main__":
