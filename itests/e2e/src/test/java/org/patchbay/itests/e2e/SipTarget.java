@@ -130,9 +130,18 @@ interface SipTarget extends AutoCloseable {
             }
         }
 
+        /** SIGTERM; 30 s to stop (a loaded 2-core machine needs more than the harness's 10 s), then SIGKILL and fail. */
         @Override
         public void close() throws Exception {
-            node.close();
+            Process p = node.process();
+            if (p != null && p.isAlive()) {
+                try {
+                    node.stop(30_000);
+                } catch (IllegalStateException e) {
+                    node.kill9();
+                    throw e;
+                }
+            }
         }
     }
 
