@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BaresipIT {
 
     private static final String DOMAIN = "bench.local";
-    private static final String PASSWORD = "Tone-Test-1";
+    private static final String PASSWORD = "bench-secret"; // the one password of bench/sip/kamailio.cfg
     private static final double ALICE_HZ = 440;
     private static final double BOB_HZ = 1000;
 
@@ -49,7 +49,7 @@ class BaresipIT {
         assumeTrue(Files.isExecutable(Baresip.BINARY), "baresip is not installed (apt-get install baresip)");
         target = SipTarget.fromSystemProperty("baresip", DOMAIN);
         started.add(target);
-        String password = target instanceof SipTarget.Kamailio ? "secret" : PASSWORD;
+        String password = PASSWORD;
         target.addUser("alice", password);
         target.addUser("bob", password);
 

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * What SIP user agents register with and call through in the end-to-end tests: the Patchbay distribution, or, to
  * check a test harness itself against a known-good peer, the reference Kamailio of the benchmarks
- * ({@code bench/sip/kamailio.cfg}: password {@code secret} for every user).
+ * ({@code bench/sip/kamailio.cfg}: password {@code bench-secret} for every user).
  */
 interface SipTarget extends AutoCloseable {
 
@@ -207,8 +207,8 @@ interface SipTarget extends AutoCloseable {
 
         @Override
         public void addUser(String user, String password) {
-            if (!"secret".equals(password)) {
-                throw new IllegalArgumentException("bench/sip/kamailio.cfg knows only the password 'secret'");
+            if (!"bench-secret".equals(password)) {
+                throw new IllegalArgumentException("bench/sip/kamailio.cfg knows only the password bench-secret");
             }
         }
 
