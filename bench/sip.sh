@@ -192,15 +192,20 @@ ramp() {
   echo "$best" > "$work/$name-$sys.best"
 }
 
-# run_suite SYS SERVER_PID PORT
-run_suite() {
-  local sys=$1 spid=$2 port=$3 cport uport umedia cmedia
-  read -r cport uport umedia cmedia <<<"$(ports 4)"
+# run_reg SYS SERVER_PID PORT
+run_reg() {
+  local sys=$1 spid=$2 port=$3 cport
+  read -r cport <<<"$(ports 1)"
   echo "== $sys: authenticated REGISTER ramp (${REG_SECONDS} s per step)" >&2
   PROBE_KIND=reg ramp reg "$sys" "$spid" "$port" "$REG_RATES" "$REG_SECONDS" -- \
     -sf "$here/register_auth.xml" -inf "$work/users.csv" -p "$cport"
+}
+
+# run_call SYS SERVER_PID PORT
+run_call() {
+  local sys=$1 spid=$2 port=$3 cport uport umedia cmedia reg
+  read -r cport uport umedia cmedia <<<"$(ports 4)"
   echo "== $sys: authenticated call ramp (${CALL_SECONDS} s per step, hold ${CALL_HOLD_MS} ms)" >&2
-  local reg
   reg=$(PROBE_KIND= sipp_step "$work/$sys/callee-reg" "$spid" "$port" 1 1 -- -sf "$here/register_auth.xml" -inf "$work/callee.csv" -p "$uport")
   if [ "$(field ok "$reg")" != 1 ]; then
     echo "  callee registration failed: $reg" >&2
@@ -218,58 +223,87 @@ run_suite() {
 }
 
 # ---------------------------------------------------------------------------------------------------
+# Each test gets a freshly started server (the same data/ for Patchbay: the users stay), so an overload in the
+# REGISTER ramp cannot spoil the call ramp.
+node=$work/patchbay-node
+start_patchbay() { # sets pid; returns 1 when the node does not come up
+  local opts=${PATCHBAY_OPTS:-}
+  [ "${PROFILE:-0}" = 1 ] && opts="$opts -XX:StartFlightRecording=filename=$PWD/bench-sip-patchbay-$1.jfr,settings=profile"
+  echo "== patchbay: starting $node (SIP udp+tcp 127.0.0.1:$sip) for the $1 test" >&2
+  if ! PATCHBAY_OPTS=$opts "$node/bin/patchbay" start >"$work/patchbay-start.out" 2>&1; then
+    echo "  node did not start:" >&2; tail -20 "$node/data/log/console.log" >&2
+    [ -f "$node/data/patchbay.pid" ] && stop_pid "$(cat "$node/data/patchbay.pid")"
+    return 1
+  fi
+  pid=$(cat "$node/data/patchbay.pid"); pids+=("$pid")
+  patchbay_info="$(grep -ho 'Patchbay [^ ]* ready in [0-9]* ms' "$node/data/log/console.log" | tail -1), JVM options:$(tr '\0' ' ' </proc/$pid/cmdline | grep -o -- ' -X[^ ]*' | grep -v -e SharedArchiveFile -e ArchiveClassesAtExit -e 'Xlog:' -e Xshare | tr -d '\n')"
+}
+
+stop_patchbay() { # stops the node; notes in the report what went wrong in its logs
+  stop_pid "$pid"
+  local f=$node/data/log/console.log
+  if grep -q -E 'OutOfMemoryError|Exception in thread' "$f" 2>/dev/null; then
+    grep -E 'OutOfMemoryError|Exception in thread' "$f" | sort | uniq -c | sed "s/^ */($1 test) /" >> "$work/patchbay-notes"
+  fi
+  grep -E ' (ERROR|WARN) ' "$node/data/log/patchbay.log" 2>/dev/null | cut -c25-330 | sort | uniq -c | sort -rn | head -5 \
+    | sed "s/^/  node log ($1 test): /" >&2
+  [ "${KEEP:-0}" = 1 ] && mkdir -p "$work/patchbay-logs-$1" && cp "$node/data/log/"*.log "$work/patchbay-logs-$1/" 2>/dev/null
+  rm -f "$node/data/log/"*.log
+}
+
 bench_patchbay() {
   if [ ! -x "$dist/bin/patchbay" ]; then
     echo "== building the distribution (mvn -q -o verify -DskipTests)" >&2
     (cd "$top" && mvn -B -q -o verify -DskipTests) || { echo "build failed" >&2; return 1; }
   fi
-  local node=$work/patchbay-node http https telnet sip
+  local http https telnet pid
   cp -r "$dist" "$node" && rm -rf "$node/data" && mkdir "$node/data"
   read -r http https telnet sip <<<"$(ports 4)"
   printf 'host = 127.0.0.1\nport = %s\nhttps.port = %s\n' "$http" "$https" > "$node/conf/org.patchbay.http.cfg"
   printf 'port = %s\n' "$telnet" > "$node/conf/org.patchbay.shell.telnet.cfg"
-  # SIP: UDP and TCP on 127.0.0.1:$sip, serving bench.local
+  # SIP: UDP and TCP on 127.0.0.1:$sip, serving bench.local; everything else as shipped
   printf 'host = 127.0.0.1\nudp.port = %s\ntcp.port = %s\ntls.enabled = false\ndomain = %s\n' "$sip" "$sip" "$DOMAIN" > "$node/conf/org.patchbay.sip.cfg"
-  local opts=${PATCHBAY_OPTS:-}
-  [ "${PROFILE:-0}" = 1 ] && opts="$opts -XX:StartFlightRecording=filename=$PWD/bench-sip-patchbay.jfr,settings=profile"
-  echo "== patchbay: starting $node (SIP udp+tcp 127.0.0.1:$sip)" >&2
-  if ! PATCHBAY_OPTS=$opts "$node/bin/patchbay" start >"$work/patchbay-start.out" 2>&1; then
-    echo "  node did not start:" >&2; tail -20 "$node/data/log/console.log" >&2
-    [ -f "$node/data/patchbay.pid" ] && pids+=("$(cat "$node/data/patchbay.pid")")
-    return 1
-  fi
-  local pid; pid=$(cat "$node/data/patchbay.pid"); pids+=("$pid")
-  patchbay_info="$(grep -ho 'Patchbay [^ ]* ready in [0-9]* ms' "$node/data/log/console.log" | tail -1), JVM options: $(tr '\0' ' ' </proc/$pid/cmdline | grep -o -- ' -X[^ ]*' | tr -d '\n')"
+  start_patchbay registration || return 1
   if ! python3 "$here/users.py" rest $((USERS + 1)) "$DOMAIN" "$PASSWORD" "http://127.0.0.1:$http" "$node/data/admin.token" 4; then
     # without the users every REGISTER fails, and after 10 failures the node refuses 127.0.0.1 for 5 minutes
     echo "  provisioning failed: no SIP tests against patchbay" >&2
     echo "provisioning of the users failed" > "$work/reg-patchbay.steps"; : > "$work/reg-patchbay.best"
     echo "provisioning of the users failed" > "$work/call-patchbay.steps"; : > "$work/call-patchbay.best"
-    stop_pid "$pid"
+    stop_patchbay registration
     return 1
   fi
-  run_suite patchbay "$pid" "$sip"
-  [ -n "${KEEP:-}" ] && cp "$node/data/log/"*.log "$work/" 2>/dev/null
-  stop_pid "$pid"
-  grep -E ' (ERROR|WARN) ' "$node/data/log/patchbay.log" 2>/dev/null | cut -c1-300 | sort | uniq -c | sort -rn | head -5 \
-    | sed 's/^/  node log: /' >&2
+  run_reg patchbay "$pid" "$sip"
+  stop_patchbay registration
+  start_patchbay call || return 1
+  run_call patchbay "$pid" "$sip"
+  stop_patchbay call
+}
+
+start_kamailio() { # sets kpid and port
+  read -r port <<<"$(ports 1)"
+  echo "== kamailio: starting on udp+tcp 127.0.0.1:$port for the $1 test" >&2
+  # -m 256: 256 MB of shared memory (default 64 MB ran out in the call ramp after a REGISTER ramp); Patchbay's heap
+  # is at most 256 MB as shipped (-XX:MaxRAM=1g)
+  kamailio -f "$here/kamailio.cfg" -A SIP_PORT="$port" -m 256 -P "$work/kamailio.pid" -Y "$work" -E -DD \
+    >"$work/kamailio-$1.log" 2>&1 &
+  kpid=$!; pids+=("$kpid")
+  for _ in $(seq 50); do
+    grep -q "udp: 127.0.0.1 \[127.0.0.1\]:$port" "$work/kamailio-$1.log" 2>/dev/null && break
+    kill -0 "$kpid" 2>/dev/null || break; sleep 0.1
+  done
+  kill -0 "$kpid" 2>/dev/null || { echo "  kamailio did not start:" >&2; tail "$work/kamailio-$1.log" >&2; return 1; }
+  sleep 1
+  kamailio_info="$(kamailio -v 2>/dev/null | head -1 | sed 's/^version: //; s/ *$//'), children=2, -m 256"
 }
 
 bench_kamailio() {
-  local port; read -r port <<<"$(ports 1)"
-  echo "== kamailio: starting on udp+tcp 127.0.0.1:$port" >&2
-  kamailio -f "$here/kamailio.cfg" -A SIP_PORT="$port" -P "$work/kamailio.pid" -Y "$work" -E -DD \
-    >"$work/kamailio.log" 2>&1 &
-  local pid=$!; pids+=("$pid")
-  for _ in $(seq 50); do
-    grep -q "udp: 127.0.0.1 \[127.0.0.1\]:$port" "$work/kamailio.log" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || break; sleep 0.1
-  done
-  kill -0 "$pid" 2>/dev/null || { echo "  kamailio did not start:" >&2; tail "$work/kamailio.log" >&2; return 1; }
-  sleep 1
-  kamailio_info="$(kamailio -v 2>/dev/null | head -1 | sed 's/^version: //; s/ *$//'), children=2"
-  run_suite kamailio "$pid" "$port"
-  stop_pid "$pid"
+  local kpid port
+  start_kamailio registration || return 1
+  run_reg kamailio "$kpid" "$port"
+  stop_pid "$kpid"
+  start_kamailio call || return 1
+  run_call kamailio "$kpid" "$port"
+  stop_pid "$kpid"
 }
 
 patchbay_info="" kamailio_info=""
@@ -337,6 +371,12 @@ report() {
       done < "$work/$t-$s.steps" 2>/dev/null
     done
   done
+  if [ -s "$work/patchbay-notes" ]; then
+    echo
+    echo "Patchbay's console during the run (count, test, line):"
+    echo
+    sed 's/^/    /' "$work/patchbay-notes"
+  fi
 }
 report > "$work/report.md"
 echo
