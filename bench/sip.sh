@@ -74,10 +74,16 @@ trap cleanup EXIT
 trap 'echo "interrupted" >&2; exit 130' INT TERM
 
 forget() { local p keep=(); for p in "${pids[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done; pids=("${keep[@]}"); }
-stop_pid() { # SIGTERM, wait up to 10 s, then SIGKILL
+stop_pid() { # PID [NAME]: SIGTERM, wait up to 30 s, then SIGKILL (noted in the report when NAME is given)
+  local t0=$SECONDS
   kill "$1" 2>/dev/null
-  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.2; done
-  kill -9 "$1" 2>/dev/null
+  for _ in $(seq 150); do kill -0 "$1" 2>/dev/null || break; sleep 0.2; done
+  if kill -0 "$1" 2>/dev/null; then
+    kill -9 "$1" 2>/dev/null
+    [ -n "${2:-}" ] && echo "($2) did not stop within 30 s of SIGTERM: SIGKILL" >> "$work/patchbay-notes"
+  elif [ -n "${2:-}" ] && [ $((SECONDS - t0)) -gt 5 ]; then
+    echo "($2) took $((SECONDS - t0)) s to stop after SIGTERM" >> "$work/patchbay-notes"
+  fi
   wait "$1" 2>/dev/null
   forget "$1"
 }
@@ -240,7 +246,7 @@ start_patchbay() { # sets pid; returns 1 when the node does not come up
 }
 
 stop_patchbay() { # stops the node; notes in the report what went wrong in its logs
-  stop_pid "$pid"
+  stop_pid "$pid" "$1 test"
   local f=$node/data/log/console.log
   if grep -q -E 'OutOfMemoryError|Exception in thread' "$f" 2>/dev/null; then
     grep -E 'OutOfMemoryError|Exception in thread' "$f" | sort | uniq -c | sed "s/^ */($1 test) /" >> "$work/patchbay-notes"

@@ -39,14 +39,13 @@ def main(path, n=25):
         fs = frames(e)
         if fs:
             self_t[fs[0]] += 1
-            top = fs[0].rsplit(".", 2)[0] if fs[0].count(".") > 1 else fs[0]
-            pkgs[".".join(top.split(".")[:3])] += 1
+            pkgs["/".join(fs[0].split("/")[:3])] += 1
         for f in set(fs):
             incl[f] += 1
         name = ((e["values"].get("sampledThread") or {}).get("javaName")) or "?"
         threads[re.sub(r"[-_ ]?\d+$", "", name)] += 1
     print("%d execution samples" % len(samples))
-    for title, c in (("self time", self_t), ("total time", incl), ("thread", threads), ("package of the top frame", pkgs)):
+    for title, c in (("self time", self_t), ("total time", incl), ("thread", threads), ("package of the top frame (3 levels)", pkgs)):
         print("\n-- %s" % title)
         for k, v in c.most_common(n):
             print("%5.1f%%  %s" % (100.0 * v / total, k))
@@ -54,9 +53,8 @@ def main(path, n=25):
         def ms(d):
             if isinstance(d, (int, float)):
                 return d / 1e6
-            m = re.match(r"([\d.]+)\s*(ms|s|us|ns)?", str(d))
-            v = float(m.group(1)) if m else 0
-            return v * {"s": 1000, "ms": 1, "us": 0.001, "ns": 1e-6}.get(m.group(2) if m else "ms", 1)
+            m = re.match(r"PT(?:([\d.]+)M)?([\d.]+)S", str(d))  # ISO-8601, e.g. PT0.017566076S
+            return (float(m.group(1) or 0) * 60 + float(m.group(2))) * 1000 if m else 0.0
         pause = sum(ms(e["values"].get("sumOfPauses", 0)) for e in gcs)
         print("\n-- GC: %d collections, %.0f ms of pauses in total" % (len(gcs), pause))
 
