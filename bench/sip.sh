@@ -246,6 +246,8 @@ start_patchbay() { # sets pid; returns 1 when the node does not come up
 }
 
 stop_patchbay() { # stops the node; notes in the report what went wrong in its logs
+  # the recording is dumped here: at exit the first run of a node writes its class-data archive, and no recording
+  [ "${PROFILE:-0}" = 1 ] && jcmd "$pid" JFR.dump filename="$PWD/bench-sip-patchbay-$1.jfr" >/dev/null 2>&1
   stop_pid "$pid" "$1 test"
   local f=$node/data/log/console.log
   if grep -q -E 'OutOfMemoryError|Exception in thread' "$f" 2>/dev/null; then
