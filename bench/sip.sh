@@ -246,7 +246,6 @@ start_patchbay() { # sets pid; returns 1 when the node does not come up
 }
 
 stop_patchbay() { # stops the node; notes in the report what went wrong in its logs
-  # the recording is dumped here: at exit the first run of a node writes its class-data archive, and no recording
   [ "${PROFILE:-0}" = 1 ] && jcmd "$pid" JFR.dump filename="$PWD/bench-sip-patchbay-$1.jfr" >/dev/null 2>&1
   stop_pid "$pid" "$1 test"
   local f=$node/data/log/console.log
@@ -271,6 +270,11 @@ bench_patchbay() {
   printf 'port = %s\n' "$telnet" > "$node/conf/org.patchbay.shell.telnet.cfg"
   # SIP: UDP and TCP on 127.0.0.1:$sip, serving bench.local; everything else as shipped
   printf 'host = 127.0.0.1\nudp.port = %s\ntcp.port = %s\ntls.enabled = false\ndomain = %s\n' "$sip" "$sip" "$DOMAIN" > "$node/conf/org.patchbay.sip.cfg"
+  if [ "${PROFILE:-0}" = 1 ]; then
+    # JFR is disabled while the JVM dumps its class-data archive, which the first run of a node does at exit
+    echo "== patchbay: a first start and stop to write the class-data archive (PROFILE=1)" >&2
+    "$node/bin/patchbay" start >/dev/null 2>&1; "$node/bin/patchbay" stop >/dev/null 2>&1
+  fi
   start_patchbay registration || return 1
   if ! python3 "$here/users.py" rest $((USERS + 1)) "$DOMAIN" "$PASSWORD" "http://127.0.0.1:$http" "$node/data/admin.token" 4; then
     # without the users every REGISTER fails, and after 10 failures the node refuses 127.0.0.1 for 5 minutes
