@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Where the CPU goes in a JFR recording (bench/sip.sh PROFILE=1 writes bench-sip-patchbay-<test>.jfr).
 
-  jfrtop.py FILE.jfr [N]
+  jfrtop.py FILE.jfr [N] [EXCLUDE]   EXCLUDE: regex of thread names to leave out (e.g. 'qtp|FelixStartLevel'
+                                     for the SIP work without the user provisioning over HTTP)
 
 Reads jdk.ExecutionSample events (`jfr print --json`, JDK 17+) and prints, out of all samples:
   - the top N methods by self time (top frame),
@@ -26,12 +27,15 @@ def frames(event):
     return out
 
 
-def main(path, n=25):
+def main(path, n=25, exclude=None):
     raw = subprocess.run(["jfr", "print", "--json", "--stack-depth", "64", "--events",
                           "jdk.ExecutionSample,jdk.GarbageCollection", path],
                          check=True, capture_output=True, text=True).stdout
     events = json.loads(raw)["recording"]["events"]
     samples = [e for e in events if e["type"] == "jdk.ExecutionSample"]
+    if exclude:
+        samples = [e for e in samples
+                   if not re.search(exclude, ((e["values"].get("sampledThread") or {}).get("javaName")) or "")]
     gcs = [e for e in events if e["type"] == "jdk.GarbageCollection"]
     total = len(samples) or 1
     self_t, incl, threads, pkgs = collections.Counter(), collections.Counter(), collections.Counter(), collections.Counter()
@@ -62,4 +66,4 @@ def main(path, n=25):
 if __name__ == "__main__":
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 25)
+    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 25, sys.argv[3] if len(sys.argv) > 3 else None)
