@@ -68,7 +68,8 @@ class BaresipIT {
             String regs = target.registrations(user);
             if (regs != null) {
                 int port = user.equals("alice") ? alice.sipPort : bob.sipPort;
-                assertTrue(regs.contains("127.0.0.1:" + port), () -> "pb:regs " + user + " does not show its contact:\n" + regs);
+                assertTrue(regs.contains(user + "@" + DOMAIN) && regs.contains("127.0.0.1:" + port),
+                        () -> "pb:regs " + user + " does not show its contact 127.0.0.1:" + port + ":\n" + regs);
             }
         }
 
