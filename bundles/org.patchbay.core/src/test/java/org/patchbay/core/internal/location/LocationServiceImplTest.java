@@ -153,6 +153,11 @@ class LocationServiceImplTest {
         LocationServiceImpl running = new LocationServiceImpl(config());
         assertTrue(threadAlive(), "sweeper started");
         running.deactivate();
+        // the pool's worker may still be finishing its exit when awaitTermination returns
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (threadAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertFalse(threadAlive(), "sweeper stopped");
     }
 

@@ -1,13 +1,11 @@
 package org.patchbay.sip.internal.stack;
 
-import java.util.Locale;
 import java.util.Properties;
 
 import javax.sip.PeerUnavailableException;
 import javax.sip.message.Request;
 
 import gov.nist.javax.sip.SipStackImpl;
-import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.stack.MessageChannel;
@@ -43,27 +41,15 @@ final class RfcMatchingStack extends SipStackImpl {
         return tx;
     }
 
+    /**
+     * RFC 3261 17.2.3: the method must match the one that created the transaction (ACK: an INVITE transaction). The RI
+     * already compares the top Via sent-by with the original request's (it keeps the sent-by after AGGRESSIVE_CLEANUP);
+     * {@code getViaHost()} of a transaction is the node's own address, not the client's, so it must not be used here.
+     */
     static boolean matches(SIPServerTransaction tx, SIPRequest request) {
         String method = request.getMethod();
         String txMethod = tx.getMethod();
-        boolean methodMatches = method != null && method.equals(txMethod)
-                || (Request.ACK.equals(method) || Request.CANCEL.equals(method)) && tx.isInviteTransaction();
-        if (!methodMatches) {
-            return false;
-        }
-        Via via = request.getTopmostVia();
-        String txHost = tx.getViaHost();
-        if (via == null || txHost == null || via.getHost() == null) {
-            return true;
-        }
-        return via.getHost().toLowerCase(Locale.ROOT).equals(txHost.toLowerCase(Locale.ROOT))
-                && port(via.getPort(), via.getTransport()) == port(tx.getViaPort(), via.getTransport());
-    }
-
-    private static int port(int port, String transport) {
-        if (port > 0) {
-            return port;
-        }
-        return "TLS".equalsIgnoreCase(transport) ? 5061 : 5060;
+        return method != null && method.equals(txMethod)
+                || Request.ACK.equals(method) && tx.isInviteTransaction();
     }
 }
