@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -118,7 +117,6 @@ class CallIT {
 
     /** The callee registers over TCP (a connection that then closes) for a Contact with transport=tcp it listens on. */
     @Test
-    @Disabled("jain-sip 1.3.0-91 NIO (stack property MESSAGE_PROCESSOR_FACTORY=NioMessageProcessorFactory) opens a second connection for the first request to a new TCP destination and the request is lost; passes with the default TCP processor")
     void calleeReachedOverTcp() throws Exception {
         String callee = newCallee();
         int port = Distribution.freePort();

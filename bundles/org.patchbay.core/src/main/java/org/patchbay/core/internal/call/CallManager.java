@@ -109,9 +109,12 @@ public final class CallManager implements CallService, CallRecords {
         this(directory, migrated(database, context), Clock.systemUTC(), config);
     }
 
-    /** Outside OSGi (tests of this and of adapter bundles): records go to {@code cdrs}, already migrated. */
-    public CallManager(Directory directory, javax.sql.DataSource cdrs, Clock clock, Config config) {
-        this(directory, new CdrStore(cdrs), clock, config);
+    /**
+     * Outside OSGi (tests of this and of adapter bundles): records go to {@code cdrs}, already migrated. A factory
+     * method, not a constructor: SCR inspects every public constructor with the activation constructor's arity.
+     */
+    public static CallManager outsideOsgi(Directory directory, javax.sql.DataSource cdrs, Clock clock, Config config) {
+        return new CallManager(directory, new CdrStore(cdrs), clock, config);
     }
 
     CallManager(Directory directory, CdrStore store, Clock clock, Config config) {

@@ -140,9 +140,9 @@ public final class SipStackRuntime implements SipNode {
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
         p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "Normal");
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(settings.maxMessageSize()));
-        // NIO: one selector thread per transport instead of a thread per connection (the blocking TCP processor
-        // also answered fewer of the RFC 4475 messages)
-        // (a UDP processor that survives a stop right after its start; see the wrapper bundle)
+        // blocking TCP/TLS (a thread per connection): the RI's NIO processor loses the first request it sends over a
+        // connection it opens itself (an INVITE to a phone registered over TCP); UDP with a bounded backlog and a
+        // processor that survives a stop right after its start (see the wrapper bundle)
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", PROCESSOR_FACTORY_CLASS);
         // symmetric response routing (RFC 3581 for everyone): a UDP request whose Via port is not its source port gets
         // rport=<source>, so the response reaches phones behind NAT that did not ask for rport

@@ -124,6 +124,10 @@ class StackTransportTest {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(RawSip.LOOPBACK, port));
             s.setSoTimeout(2000);
+            // RFC 5626 keep-alives run on a flow a request opened (REGISTER); the RI's blocking TCP channel can only
+            // answer on a connection that has carried a request
+            s.getOutputStream().write(RawSip.options("tcp", 5999, port).getBytes(UTF_8));
+            assertEquals(200, RawSip.finalStatus(RawSip.receiveTcp(s, 2000)));
             for (int i = 0; i < 2; i++) {
                 s.getOutputStream().write("\r\n\r\n".getBytes(UTF_8));
                 byte[] pong = s.getInputStream().readNBytes(2);
