@@ -100,7 +100,9 @@ public final class Slf4jStackLogger implements StackLogger {
             if (isShutdownNoise(ex)) {
                 LOG.debug(message, ex);
             } else {
-                LOG.error(message, ex);
+                // one line naming what went wrong (e.g. a response to a Via host that does not resolve); trace at debug
+                LOG.error("jain-sip: {}: {}", message, String.valueOf(ex));
+                LOG.debug(message, ex);
             }
         }
     }

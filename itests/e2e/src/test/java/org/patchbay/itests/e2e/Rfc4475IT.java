@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  */
 class Rfc4475IT {
 
-    static final Path DIR = Path.of(System.getProperty("rfc4475.dir", "/work/shared/testdata/rfc4475"));
+    /** The 49 messages, byte-exact (copied from the RFC's appendix into the test resources). */
+    static final Path DIR = Path.of(System.getProperty("rfc4475.dir", "src/test/resources/rfc4475"));
     static final int WAIT_MILLIS = 1500;
 
     /** Final codes normal processing may give an INVITE (no handler, challenge, lookup, policy). */
@@ -67,7 +68,9 @@ class Rfc4475IT {
     // and closes the connection on a message it cannot frame or parse: "0 over TCP" below marks those cases
     static {
         // 3.1.1 valid messages: normal processing
-        expect("wsinv.dat", INVITE, plus(INVITE, 0), "3.1.1.1 valid; TCP: 'Content-Length   :' defeats the NIO framer");
+        // its To carries a tag: an INVITE inside a dialog the node does not have, so normal processing is 481
+        expect("wsinv.dat", plus(INVITE, 481), plus(INVITE, 481, 0),
+                "3.1.1.1 valid (481: To tag of an unknown dialog); TCP: 'Content-Length   :' defeats the RI's framer");
         expect("intmeth.dat", Set.of(405, 501), "3.1.1.2 valid, unknown method");
         expect("esc01.dat", INVITE, plus(INVITE, 0), "3.1.1.3 valid; TCP: compact 'i:' Call-ID defeats the NIO framer");
         expect("escnull.dat", REGISTER, "3.1.1.4 valid");
@@ -97,8 +100,10 @@ class Rfc4475IT {
         expect("badaspec.dat", Set.of(400, 200), "3.1.2.14 400 or ignore the spaces");
         expect("baddn.dat", Set.of(400, 200), "3.1.2.15 400 or liberal processing");
         expect("badvers.dat", Set.of(505), "3.1.2.16 505");
-        expect("mismatch01.dat", Set.of(400), "3.1.2.17 400");
-        expect("mismatch02.dat", Set.of(400, 501), "3.1.2.18 501 or 400");
+        // Known gap over TCP: the RI answers the CSeq/method mismatch itself, before the node sees the request, and
+        // sends the 400 the way the Via says (UDP to host.example.com), so it never reaches the TCP connection
+        expect("mismatch01.dat", Set.of(400), Set.of(400, 0), "3.1.2.17 400 (TCP: RI answers via the Via, lost)");
+        expect("mismatch02.dat", Set.of(400, 501), Set.of(400, 501, 0), "3.1.2.18 501 or 400 (TCP: as mismatch01)");
         expect("bigcode.dat", NONE, "3.1.2.19 a response: dropped");
         // 3.2 transaction layer
         expect("badbranch.dat", Set.of(200), "3.2.1 valid (RFC 2543 branch)");
@@ -127,6 +132,9 @@ class Rfc4475IT {
     @BeforeAll
     static void start() throws Exception {
         node = Distribution.copy("rfc4475");
+        // the messages address example.com: serve it, so they reach the registrar and the call handler
+        node.writeConf("org.patchbay.sip.cfg", Map.of("host", "127.0.0.1", "udp.port", "" + node.sip, "tcp.port",
+                "" + node.sip, "tls.port", "" + node.sipTls, "aliases", "example.com"));
         node.start();
     }
 
@@ -170,6 +178,11 @@ class Rfc4475IT {
                 assertEquals(200, SipWire.finalStatus(pong), "OPTIONS over " + transport + " right after " + name);
             }
             assertNoStackState(45_000);
+            if (transport.equals("tcp")) {
+                // the same bytes again within 64*T1 are, by RFC 3261 17.2.3, retransmissions of the TCP transactions
+                // (same branch, sent-by and method): let Timer J run out before the UDP round
+                Thread.sleep(33_000);
+            }
         }
         StringBuilder table = new StringBuilder("RFC 4475 message -> final status (0 = none)  UDP / TCP\n");
         got.forEach((k, v) -> table.append(String.format("%-15s %3d / %3d   %s%n", k, v[0], v[1], EXPECTED.get(k).note())));

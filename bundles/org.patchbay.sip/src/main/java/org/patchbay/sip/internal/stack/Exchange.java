@@ -17,6 +17,7 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.stack.ConnectionOrientedMessageChannel;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPTransaction;
 
@@ -63,13 +64,51 @@ final class Exchange implements SipExchange {
      * (the stack already does this for TCP).
      */
     private void alignViaTransport() {
+        alignChannelTransport();
         ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
         if (via != null && !transport.equalsIgnoreCase(via.getTransport())) {
             try {
                 via.setTransport(transport.toUpperCase(Locale.ROOT));
-            } catch (java.text.ParseException e) {
+                if (!"udp".equals(transport) && source != null) {
+                    // stateless responses follow the Via: point it at the connection (RFC 3261 18.2.2)
+                    via.setReceived(source.getAddress().getHostAddress());
+                    via.setRPort();
+                    ((gov.nist.javax.sip.header.Via) via).setParameter("rport", Integer.toString(source.getPort()));
+                }
+            } catch (java.text.ParseException | javax.sip.InvalidArgumentException e) {
                 // keep the Via as it came
             }
+        }
+    }
+
+    /**
+     * The RI's TCP/TLS channel takes its send protocol from the request's Via: a UDP Via on a TCP connection (RFC 4475
+     * does that) made it answer with a datagram to the Via's host instead of on the connection. Field
+     * {@code ConnectionOrientedMessageChannel.peerProtocol} is protected and has no setter.
+     */
+    private void alignChannelTransport() {
+        if (PEER_PROTOCOL != null && request instanceof SIPRequest r
+                && r.getMessageChannel() instanceof ConnectionOrientedMessageChannel ch) {
+            try {
+                Object current = PEER_PROTOCOL.get(ch);
+                if (current == null || !transport.equalsIgnoreCase(current.toString())) {
+                    PEER_PROTOCOL.set(ch, transport.toUpperCase(Locale.ROOT));
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // the response may go the Via's way; nothing else changes
+            }
+        }
+    }
+
+    private static final java.lang.reflect.Field PEER_PROTOCOL = peerProtocolField();
+
+    private static java.lang.reflect.Field peerProtocolField() {
+        try {
+            java.lang.reflect.Field f = ConnectionOrientedMessageChannel.class.getDeclaredField("peerProtocol");
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -34,8 +34,10 @@ final class RfcMatchingStack extends SipStackImpl {
     @Override
     public SIPTransaction findTransaction(SIPMessage message, boolean isServer) {
         SIPTransaction tx = super.findTransaction(message, isServer);
+        // the RI returns whatever transaction has the branch (getNewServerTransaction then says "already exists" and the
+        // request is dropped as a retransmission); keep it only when method and sent-by match too
         if (isServer && tx instanceof SIPServerTransaction st && message instanceof SIPRequest request
-                && !matches(st, request)) {
+                && !st.isMessagePartOfTransaction(request)) {
             return null;
         }
         return tx;
