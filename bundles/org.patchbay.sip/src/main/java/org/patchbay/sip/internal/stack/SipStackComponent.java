@@ -150,7 +150,7 @@ public final class SipStackComponent {
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate(BundleContext context) {
         unregister(commandRegistration);
         commandRegistration = null;
         unregister(nodeRegistration);
@@ -158,7 +158,25 @@ public final class SipStackComponent {
         unregister(healthRegistration);
         healthRegistration = null;
         if (runtime != null) {
-            runtime.stop();
+            if (frameworkStopping(context)) {
+                // the node is going down: the RI's stop sleeps a fixed second and waits for its timers; the process
+                // ends anyway, so do not hold up the shutdown for it (a bundle stop or update still waits, releasing
+                // every socket and thread before the new stack binds)
+                SipStackRuntime r = runtime;
+                Thread t = new Thread(r::stop, "pb-sip-stop");
+                t.setDaemon(true);
+                t.start();
+            } else {
+                runtime.stop();
+            }
+        }
+    }
+
+    private static boolean frameworkStopping(BundleContext context) {
+        try {
+            return context.getBundle(0).getState() == org.osgi.framework.Bundle.STOPPING;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
