@@ -64,8 +64,8 @@ class Rfc4475IT {
         return s;
     }
 
-    // jain-sip's NIO TCP framer reads Content-Length and Call-ID only in their long form with no space before the colon,
-    // and closes the connection on a message it cannot frame or parse: "0 over TCP" below marks those cases
+    // jain-sip's TCP reader closes the connection on a message it cannot frame or parse (and, with the NIO processor the
+    // node no longer uses, also missed compact and spaced Content-Length/Call-ID): "0 over TCP" below marks those cases
     static {
         // 3.1.1 valid messages: normal processing
         // its To carries a tag: an INVITE inside a dialog the node does not have, so normal processing is 481
