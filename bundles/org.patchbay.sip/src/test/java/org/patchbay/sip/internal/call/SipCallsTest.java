@@ -71,7 +71,8 @@ class SipCallsTest {
         stack = new SipStackRuntime(s, null, handlers, () -> new TrustingAuthenticator());
         stack.start();
         JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:calls" + port + ";DB_CLOSE_DELAY=-1");
+        // a fresh database per test: ports (and so a port-based name) repeat within one JVM
+        ds.setURL("jdbc:h2:mem:calls-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         try (InputStream in = CallManager.class.getClassLoader().getResourceAsStream("db/calls/V1__calls.sql");
                 Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             for (String sql : new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "")
