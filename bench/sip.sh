@@ -191,8 +191,8 @@ ramp() {
     done
     kill -0 "$spid" 2>/dev/null || { echo "  $sys is gone (exited during the step)" >&2; echo "$sys exited during this step" >> "$work/$name-$sys.steps"; break; }
     [ "$failed" = 0 ] || break
-    best=$line
     [ "$rate" != - ] && [ $((rate * 10)) -ge $((r * 8)) ] || { echo "  completions below 80 % of the target: stop" >&2; break; }
+    best=$line
     sleep 2
   done
   echo "$best" > "$work/$name-$sys.best"

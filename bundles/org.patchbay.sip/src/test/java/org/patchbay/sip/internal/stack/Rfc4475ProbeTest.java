@@ -25,7 +25,7 @@ class Rfc4475ProbeTest {
         RawSip.quietStack();
     }
 
-    static final Path DIR = Path.of(System.getProperty("rfc4475.dir", "/work/shared/testdata/rfc4475"));
+    static final Path DIR = Path.of(System.getProperty("rfc4475.dir", "../../itests/e2e/src/test/resources/rfc4475"));
 
     @Test
     void everyMessageOverUdpAndTcp() throws Exception {
