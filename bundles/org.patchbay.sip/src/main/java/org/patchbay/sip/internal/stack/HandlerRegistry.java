@@ -109,21 +109,9 @@ public final class HandlerRegistry {
     }
 
     static Set<String> methods(Object value) {
-        List<String> raw = new ArrayList<>();
-        if (value instanceof String[] a) {
-            raw.addAll(Arrays.asList(a));
-        } else if (value instanceof Iterable<?> it) {
-            it.forEach(o -> raw.add(String.valueOf(o)));
-        } else if (value != null) {
-            raw.add(value.toString());
-        }
         Set<String> out = new TreeSet<>();
-        for (String s : raw) {
-            for (String part : s.split("[,\\s]+")) {
-                if (!part.isBlank()) {
-                    out.add(part.strip().toUpperCase(Locale.ROOT));
-                }
-            }
+        for (String s : split(value)) {
+            out.add(s.toUpperCase(Locale.ROOT));
         }
         return Set.copyOf(out);
     }
