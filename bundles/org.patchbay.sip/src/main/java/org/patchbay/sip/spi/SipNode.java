@@ -1,12 +1,16 @@
 package org.patchbay.sip.spi;
 
+import java.text.ParseException;
 import java.util.Optional;
 import javax.sip.SipProvider;
+import javax.sip.address.Address;
 import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
 import javax.sip.header.HeaderFactory;
 import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
 import org.osgi.annotation.versioning.ProviderType;
+import org.patchbay.api.location.Binding;
 
 /**
  * The running SIP stack, registered as a service while it listens. A restart of the stack (configuration change, bundle
@@ -35,6 +39,21 @@ public interface SipNode {
 
     /** The configured default domain (users' realm when requests name the node by address). */
     String defaultDomain();
+
+    /**
+     * The transport that reaches a registered binding: the Contact's {@code transport} parameter when it has one, else
+     * the one its REGISTER came over. Send with {@code provider(transportTo(target))}.
+     */
+    String transportTo(Binding target);
+
+    /**
+     * A new out-of-dialog request towards one binding of a user (MESSAGE, NOTIFY of a new subscription, OPTIONS ...):
+     * Request-URI the binding's contact; a Via for {@link #transportTo} with a fresh branch; Max-Forwards 70; a fresh
+     * Call-ID; CSeq 1 {@code method}; From (given a fresh tag) and To as given; this node's Contact; and the Route that
+     * reaches the device (its Path, or its source address when it sits behind NAT or registered over a connection).
+     * Add the body and send it through a client transaction of {@code provider(transportTo(target))}.
+     */
+    Request newRequest(Binding target, String method, Address from, Address to) throws ParseException;
 
     /** Live jain-sip state, for leak checks and {@code pb:sip}: open dialogs, server and client transactions. */
     StackCounts counts();

@@ -3,7 +3,7 @@
  * and use the {@link org.patchbay.sip.spi.SipNode} service to send requests.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.patchbay.sip.spi;
 
 import org.osgi.annotation.bundle.Export;

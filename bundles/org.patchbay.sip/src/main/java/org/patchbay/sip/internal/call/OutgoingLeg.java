@@ -28,6 +28,7 @@ import javax.sip.message.Response;
 import org.patchbay.api.call.LegSignal;
 import org.patchbay.api.call.Party;
 import org.patchbay.api.location.Binding;
+import org.patchbay.sip.internal.stack.BindingRoutes;
 import org.patchbay.sip.spi.SipNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,14 +105,8 @@ final class OutgoingLeg extends SipLeg {
         Request req = node.messageFactory().createRequest(requestUri, Request.INVITE, callId, cseq, from, to, vias, mf);
         req.addHeader(SipMessages.contact(node, transport));
         SipMessages.addAllow(node, req);
-        for (String path : target.path()) {
-            req.addHeader(h.createHeader(RouteHeader.NAME, path));
-        }
-        if (target.path().isEmpty()) {
-            RouteHeader route = SipMessages.routeToSource(node, requestUri, target.source(), transport);
-            if (route != null) {
-                req.addHeader(route);
-            }
+        for (RouteHeader route : BindingRoutes.routesTo(node, target)) {
+            req.addHeader(route);
         }
         lateOffer = c.sdp() == null;
         SipMessages.setSdp(node, req, c.sdp());

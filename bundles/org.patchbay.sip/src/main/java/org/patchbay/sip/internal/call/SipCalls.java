@@ -231,7 +231,7 @@ public final class SipCalls implements SipRequestHandler, LegFactory, HealthChec
         if (node == null) {
             throw new IllegalStateException("SIP stack not running");
         }
-        String transport = transportFor(target);
+        String transport = node.transportTo(target);
         if (node.provider(transport).isEmpty()) {
             throw new IllegalStateException("SIP transport " + transport + " is off; cannot reach " + target.contact());
         }
@@ -240,20 +240,6 @@ public final class SipCalls implements SipRequestHandler, LegFactory, HealthChec
         leg.control(control);
         live.add(leg);
         return leg;
-    }
-
-    /**
-     * The transport towards a binding: the Contact's {@code transport} parameter when it has one (RFC 3263: what the
-     * device asked for), else the one its REGISTER came over.
-     */
-    static String transportFor(Binding target) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i);transport=([a-z]+)").matcher(target.contact());
-        String t = m.find() ? m.group(1) : target.transport();
-        t = t == null ? "udp" : t.toLowerCase(java.util.Locale.ROOT);
-        return switch (t) {
-            case "tcp", "tls" -> t;
-            default -> "udp";
-        };
     }
 
     /** A fresh Via branch carrying our loop marker. */

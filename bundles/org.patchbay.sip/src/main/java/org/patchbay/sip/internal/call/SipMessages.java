@@ -17,6 +17,7 @@ import javax.sip.header.ViaHeader;
 import javax.sip.message.Message;
 import javax.sip.message.Request;
 
+import org.patchbay.sip.internal.stack.BindingRoutes;
 import org.patchbay.sip.spi.SipNode;
 
 /** Small builders and readers shared by the SIP legs. */
@@ -79,31 +80,10 @@ final class SipMessages {
         return node.headerFactory().createReasonHeader("SIP", cause, text == null ? "" : text);
     }
 
-    /**
-     * A loose Route towards where the party's packets came from, when its Contact would not reach it: a Contact naming
-     * another host (a device behind NAT; over TCP/TLS the route then reuses the registering connection), or over UDP
-     * another port of the same host (NAT port rewriting, rport). Null when the Contact is reachable as it stands.
-     */
+    /** See {@link BindingRoutes#routeToSource}. */
     static RouteHeader routeToSource(SipNode node, URI contact, InetSocketAddress source, String transport)
             throws ParseException {
-        if (source == null || source.getAddress() == null || !(contact instanceof SipURI c)) {
-            return null;
-        }
-        String host = source.getAddress().getHostAddress();
-        int cport = c.getPort() > 0 ? c.getPort() : ("tls".equals(transport) ? 5061 : 5060);
-        boolean sameHost = host.equals(c.getHost());
-        if (sameHost && (cport == source.getPort() || !"udp".equals(transport))) {
-            // over TCP/TLS the source port is the client's ephemeral one: a Contact on the same host is reachable
-            // itself, and the registering connection may be long gone
-            return null;
-        }
-        SipURI r = node.addressFactory().createSipURI(null, host);
-        r.setPort(source.getPort());
-        if (!"udp".equals(transport)) {
-            r.setTransportParam(transport);
-        }
-        r.setLrParam();
-        return node.headerFactory().createRouteHeader(node.addressFactory().createAddress(r));
+        return BindingRoutes.routeToSource(node, contact, source, transport);
     }
 
     /** True when one of the request's Vias carries this node's branch marker: the request came back to us. */

@@ -320,6 +320,17 @@ public final class SipStackRuntime implements SipNode {
     }
 
     @Override
+    public String transportTo(org.patchbay.api.location.Binding target) {
+        return BindingRoutes.transportTo(target);
+    }
+
+    @Override
+    public javax.sip.message.Request newRequest(org.patchbay.api.location.Binding target, String method,
+            javax.sip.address.Address from, javax.sip.address.Address to) throws ParseException {
+        return BindingRoutes.newRequest(this, target, method, from, to, null);
+    }
+
+    @Override
     public StackCounts counts() {
         SipStackImpl s = stack;
         if (s == null) {

@@ -69,6 +69,17 @@ public final class FakeNode implements SipNode {
     }
 
     @Override
+    public String transportTo(org.patchbay.api.location.Binding target) {
+        return org.patchbay.sip.internal.stack.BindingRoutes.transportTo(target);
+    }
+
+    @Override
+    public javax.sip.message.Request newRequest(org.patchbay.api.location.Binding target, String method,
+            javax.sip.address.Address from, javax.sip.address.Address to) throws java.text.ParseException {
+        return org.patchbay.sip.internal.stack.BindingRoutes.newRequest(this, target, method, from, to, null);
+    }
+
+    @Override
     public String domainOf(SipURI uri) {
         String host = uri.getHost().toLowerCase(java.util.Locale.ROOT);
         return isLocal(host) ? domain : host;
