@@ -67,7 +67,8 @@ public final class SrtpContext {
     /**
      * Protects the RTP packet {@code buf[off, off+len)} in place.
      *
-     * @return the SRTP packet length
+     * @return the SRTP packet length, or {@link #REJECTED} for a packet index protected before (sending it
+     *         again would reuse the keystream) or a stream beyond {@link #MAX_STREAMS}
      * @throws IllegalArgumentException if the packet is not RTP or the buffer lacks room for the tag
      */
     public int protectRtp(byte[] buf, int off, int len) {
@@ -77,8 +78,20 @@ public final class SrtpContext {
         }
         int seq = RtpHeader.sequence(buf, off);
         int ssrc = RtpHeader.ssrc(buf, off);
-        RtpStream stream = rtpStreams.computeIfAbsent(ssrc, s -> new RtpStream(seq));
+        RtpStream stream = rtpStreams.get(ssrc);
+        if (stream == null) {
+            if (rtpStreams.size() >= MAX_STREAMS) {
+                malformed++;
+                return REJECTED;
+            }
+            stream = new RtpStream(seq);
+            rtpStreams.put(ssrc, stream);
+        }
         long index = stream.estimate(seq);
+        if (!stream.window.isFresh(index)) {
+            replays++;
+            return REJECTED;
+        }
         int roc = (int) (index >>> 16);
         stream.update(index);
         try {

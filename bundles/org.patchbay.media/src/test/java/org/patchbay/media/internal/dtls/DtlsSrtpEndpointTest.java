@@ -114,7 +114,7 @@ class DtlsSrtpEndpointTest {
             cs.connect(s.address());
             s.remote((InetSocketAddress) cs.getLocalSocketAddress());
             CompletableFuture<DtlsSrtpKeys> sk = server.handshakeAsync(s.transport, POOL);
-            PlainClient bc = new PlainClient();
+            PlainClient bc = new PlainClient(true);
             DTLSTransport t = new DTLSClientProtocol().connect(bc, new UDPTransport(cs, 1500));
             DtlsSrtpKeys keys = sk.get(5, TimeUnit.SECONDS);
 
@@ -126,6 +126,21 @@ class DtlsSrtpEndpointTest {
             assertArrayEquals(Arrays.copyOfRange(m, 32, 46), keys.remoteSalt(), "client_write_SRTP_master_salt");
             assertArrayEquals(Arrays.copyOfRange(m, 46, 60), keys.localSalt(), "server_write_SRTP_master_salt");
             t.close();
+        }
+    }
+
+    @Test
+    void aClientWithoutCertificateIsRefused() throws Exception {
+        try (UdpPeer s = new UdpPeer(); DatagramSocket cs = new DatagramSocket(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             DtlsSrtpEndpoint server = server(CLIENT_CERT.fingerprint(), DtlsSrtpEndpoint.DEFAULT_PROFILES, 3000)) {
+            cs.connect(s.address());
+            s.remote((InetSocketAddress) cs.getLocalSocketAddress());
+            CompletableFuture<DtlsSrtpKeys> sk = server.handshakeAsync(s.transport, POOL);
+            UDPTransport udp = new UDPTransport(cs, 1500);
+            assertThrows(IOException.class, () -> new DTLSClientProtocol().connect(new PlainClient(false), udp));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> sk.get(5, TimeUnit.SECONDS));
+            assertTrue(String.valueOf(e.getCause().getMessage()).contains("no certificate"), e.toString());
         }
     }
 
@@ -214,11 +229,13 @@ class DtlsSrtpEndpointTest {
 
     /** A DTLS-SRTP client written directly against BouncyCastle, independent of {@link DtlsSrtpClient}. */
     private static final class PlainClient extends DefaultTlsClient {
+        final boolean withCertificate;
         byte[] exported;
         byte[] serverCert;
 
-        PlainClient() {
+        PlainClient(boolean withCertificate) {
             super(new JcaTlsCryptoProvider().create(RANDOM));
+            this.withCertificate = withCertificate;
         }
 
         @Override
@@ -246,6 +263,9 @@ class DtlsSrtpEndpointTest {
 
                 @Override
                 public TlsCredentials getClientCredentials(CertificateRequest cr) throws IOException {
+                    if (!withCertificate) {
+                        return null;
+                    }
                     JcaTlsCrypto crypto = (JcaTlsCrypto) getCrypto();
                     Certificate chain = new Certificate(new TlsCertificate[] {
                         crypto.createCertificate(CLIENT_CERT.encoded())});

@@ -135,6 +135,16 @@ class SrtpContextTest {
 
     @ParameterizedTest
     @EnumSource(SrtpProfile.class)
+    void theSameIndexIsNeverProtectedTwice(SrtpProfile p) {
+        SrtpContext sender = pair(p)[0];
+        assertEquals(44 + p.rtpTagLength(), sender.protectRtp(rtp(0, 5, 20), 0, 44));
+        assertEquals(SrtpContext.REJECTED, sender.protectRtp(rtp(0, 5, 20), 0, 44));
+        assertEquals(44 + p.rtpTagLength(), sender.protectRtp(rtp(0, 4, 20), 0, 44), "reordered, still unused");
+        assertEquals(1, sender.replays());
+    }
+
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
     void garbageNeverThrows(SrtpProfile p) {
         SrtpContext ctx = pair(p)[1];
         Random r = new Random(42);
