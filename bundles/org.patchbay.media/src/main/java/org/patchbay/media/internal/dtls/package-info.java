@@ -15,7 +15,9 @@
  * {@link org.patchbay.media.internal.dtls.QueueDatagramTransport#offer offered} to the leg's transport,
  * whose sender writes to that address through the same socket.</li>
  * <li>{@link org.patchbay.media.internal.dtls.DtlsSrtpEndpoint#handshakeAsync} runs on the engine's
- * executor (the only blocking thread BouncyCastle needs), then the same task keeps calling
+ * executor (the only blocking thread BouncyCastle needs), started as server when the first DTLS datagram
+ * from a validated address arrives, as client when ICE selected a pair, so that its timeout measures DTLS
+ * and not the browser's ICE gathering; then the same task keeps calling
  * {@code serviceInbound} until the leg ends; the leg's end calls {@code close()}, which sends
  * close_notify and wakes the thread.</li>
  * <li>The resulting {@link org.patchbay.media.internal.dtls.DtlsSrtpKeys} give the two

@@ -167,7 +167,7 @@ public final class SrtpContext {
      * @throws IllegalArgumentException if the packet is not RTCP or the buffer lacks room
      */
     public int protectRtcp(byte[] buf, int off, int len) {
-        if (len < 8 || buf.length - off - len < rtcpOverhead()) {
+        if (off < 0 || len < 8 || buf.length - off - len < rtcpOverhead() || (buf[off] & 0xc0) != 0x80) {
             throw new IllegalArgumentException("not an RTCP packet or no room for the SRTCP trailer");
         }
         RtcpStream stream = rtcpStreams.computeIfAbsent(RtpHeader.readInt(buf, off + 4), s -> new RtcpStream());

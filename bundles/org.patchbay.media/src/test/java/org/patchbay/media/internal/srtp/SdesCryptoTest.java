@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class SdesCryptoTest {
 
-    /** The example of RFC 4568 §9.1 (with AES_CM_128_HMAC_SHA1_80, the suite name of §6.2). */
+    /** The key parameters of the example in RFC 4568 §9.1 (lifetime 2^20, MKI 1 of 4 bytes). */
     private static final String RFC_EXAMPLE =
             "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:4";
 
