@@ -94,6 +94,14 @@ class DtlsSrtpEndpointTest {
             assertArrayEquals(ck.remoteSalt(), serverKeys.localSalt());
             assertTrue(!Arrays.equals(ck.localKey(), ck.remoteKey()));
 
+            client.close();
+            long deadline = System.currentTimeMillis() + 3000;
+            boolean open = true;
+            while (open && System.currentTimeMillis() < deadline) {
+                open = server.serviceInbound(100);
+            }
+            assertTrue(!open, "the server notices the client's close_notify");
+
             byte[] rtp = new byte[12 + 20 + 16];
             rtp[0] = (byte) 0x80;
             rtp[3] = 1;
