@@ -120,6 +120,24 @@ public record SdesCrypto(int tag, SrtpProfile profile, byte[] masterKey, byte[] 
         return sb.toString();
     }
 
+    /** The MKI as it appears in packets: its value big-endian in its length, or empty without MKI. */
+    public byte[] mkiBytes() {
+        if (mki.isEmpty()) {
+            return new byte[0];
+        }
+        byte[] b = new byte[mki.get().length()];
+        long v = mki.get().value();
+        for (int i = b.length - 1; i >= 0 && v != 0; i--, v >>>= 8) {
+            b[i] = (byte) v;
+        }
+        return b;
+    }
+
+    /** The context that protects or unprotects with this key (and MKI, if any). */
+    public SrtpContext context() {
+        return new SrtpContext(profile, masterKey, masterSalt, mkiBytes());
+    }
+
     /** Never shows the key. */
     @Override
     public String toString() {

@@ -29,18 +29,33 @@ public final class SrtpContext {
     private final Map<Integer, RtpStream> rtpStreams = new HashMap<>();
     private final Map<Integer, RtcpStream> rtcpStreams = new HashMap<>();
     private final byte[] trailer = new byte[4];
+    private final byte[] mki;
     private long malformed;
     private long authFailures;
     private long replays;
 
-    /** A context keyed by a master key and salt of the profile's lengths. */
+    /** A context keyed by a master key and salt of the profile's lengths, without MKI. */
     public SrtpContext(SrtpProfile profile, byte[] masterKey, byte[] masterSalt) {
+        this(profile, masterKey, masterSalt, new byte[0]);
+    }
+
+    /**
+     * A context whose packets carry a master key identifier (RFC 3711 §3.1, negotiated by SDES): written
+     * when protecting, required and stripped when unprotecting.
+     *
+     * @param mki the MKI bytes, empty for none; MKI is supported with the AES-CM profiles only
+     */
+    public SrtpContext(SrtpProfile profile, byte[] masterKey, byte[] masterSalt, byte[] mki) {
         if (masterKey.length != profile.keyLength() || masterSalt.length != profile.saltLength()) {
             throw new IllegalArgumentException("master key/salt length does not fit " + profile);
+        }
+        if (mki.length > 0 && profile.aead()) {
+            throw new IllegalArgumentException("MKI is not supported with " + profile);
         }
         this.profile = profile;
         this.rtp = new SessionCipher(profile, masterKey, masterSalt, false);
         this.rtcp = new SessionCipher(profile, masterKey, masterSalt, true);
+        this.mki = mki.clone();
     }
 
     /** A context with session keys given directly, bypassing the KDF (for published test vectors). */
@@ -48,20 +63,21 @@ public final class SrtpContext {
         this.profile = profile;
         this.rtp = rtp;
         this.rtcp = rtcp;
+        this.mki = new byte[0];
     }
 
     public SrtpProfile profile() {
         return profile;
     }
 
-    /** Bytes an RTP packet grows by when protected. */
+    /** Bytes an RTP packet grows by when protected (MKI and tag). */
     public int rtpOverhead() {
-        return profile.rtpTagLength();
+        return mki.length + profile.rtpTagLength();
     }
 
-    /** Bytes an RTCP packet grows by when protected (SRTCP index and tag). */
+    /** Bytes an RTCP packet grows by when protected (SRTCP index, MKI and tag). */
     public int rtcpOverhead() {
-        return 4 + profile.rtcpTagLength();
+        return 4 + mki.length + profile.rtcpTagLength();
     }
 
     /**
@@ -100,8 +116,9 @@ public final class SrtpContext {
             }
             rtp.ctr(buf, off + hdr, len - hdr, ssrc, index);
             byte[] tag = rtp.hmac(buf, off, len, roc, true);
-            System.arraycopy(tag, 0, buf, off + len, profile.rtpTagLength());
-            return len + profile.rtpTagLength();
+            System.arraycopy(mki, 0, buf, off + len, mki.length);
+            System.arraycopy(tag, 0, buf, off + len + mki.length, profile.rtpTagLength());
+            return len + rtpOverhead();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SRTP protect failed: " + e.getMessage(), e);
         }
@@ -114,8 +131,8 @@ public final class SrtpContext {
      */
     public int unprotectRtp(byte[] buf, int off, int len) {
         int tagLen = profile.rtpTagLength();
-        int hdr = RtpHeader.length(buf, off, len - tagLen);
-        if (hdr < 0) {
+        int hdr = off < 0 || len < 0 || off + len > buf.length ? -1 : RtpHeader.length(buf, off, len - rtpOverhead());
+        if (hdr < 0 || !SessionCipher.equal(mki, 0, buf, off + len - rtpOverhead(), mki.length)) {
             malformed++;
             return REJECTED;
         }
@@ -139,8 +156,9 @@ public final class SrtpContext {
                 plain = rtp.gcmOpen(buf, off, hdr, null, off + hdr, len - hdr, ssrc, roc, seq, false);
                 plain = plain < 0 ? -1 : hdr + plain;
             } else {
-                byte[] tag = rtp.hmac(buf, off, len - tagLen, roc, true);
-                plain = SessionCipher.equal(tag, 0, buf, off + len - tagLen, tagLen) ? len - tagLen : -1;
+                int authLen = len - rtpOverhead();
+                byte[] tag = rtp.hmac(buf, off, authLen, roc, true);
+                plain = SessionCipher.equal(tag, 0, buf, off + len - tagLen, tagLen) ? authLen : -1;
                 if (plain > 0) {
                     rtp.ctr(buf, off + hdr, plain - hdr, ssrc, index);
                 }
@@ -190,7 +208,8 @@ public final class SrtpContext {
             rtcp.ctr(buf, off + 8, len - 8, ssrc, index);
             RtpHeader.writeInt(buf, off + len, ei);
             byte[] tag = rtcp.hmac(buf, off, len + 4, 0, false);
-            System.arraycopy(tag, 0, buf, off + len + 4, profile.rtcpTagLength());
+            System.arraycopy(mki, 0, buf, off + len + 4, mki.length);
+            System.arraycopy(tag, 0, buf, off + len + 4 + mki.length, profile.rtcpTagLength());
             return len + rtcpOverhead();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SRTCP protect failed: " + e.getMessage(), e);
@@ -204,8 +223,9 @@ public final class SrtpContext {
      */
     public int unprotectRtcp(byte[] buf, int off, int len) {
         int tagLen = profile.rtcpTagLength();
-        int plainLen = len - 4 - tagLen;
-        if (plainLen < 8 || off < 0 || off + len > buf.length || (buf[off] & 0xc0) != 0x80) {
+        int plainLen = len - rtcpOverhead();
+        if (plainLen < 8 || off < 0 || off + len > buf.length || (buf[off] & 0xc0) != 0x80
+                || !SessionCipher.equal(mki, 0, buf, off + plainLen + 4, mki.length)) {
             malformed++;
             return REJECTED;
         }
@@ -241,7 +261,7 @@ public final class SrtpContext {
     private boolean openCtrRtcp(byte[] buf, int off, int plainLen, int tagLen, boolean encrypted, int ssrc,
                                 int index) throws GeneralSecurityException {
         byte[] tag = rtcp.hmac(buf, off, plainLen + 4, 0, false);
-        if (!SessionCipher.equal(tag, 0, buf, off + plainLen + 4, tagLen)) {
+        if (!SessionCipher.equal(tag, 0, buf, off + plainLen + 4 + mki.length, tagLen)) {
             return false;
         }
         if (encrypted) {

@@ -39,6 +39,33 @@ class SdesCryptoTest {
     }
 
     @Test
+    void mkiIsCarriedInPacketsAndChecked() {
+        SdesCrypto c = SdesCrypto.parse(RFC_EXAMPLE);
+        assertArrayEquals(new byte[] {0, 0, 0, 1}, c.mkiBytes());
+        SrtpContext sender = c.context();
+        SrtpContext receiver = c.context();
+        assertEquals(14, sender.rtpOverhead());
+        byte[] rtp = new byte[12 + 20 + sender.rtpOverhead()];
+        rtp[0] = (byte) 0x80;
+        int n = sender.protectRtp(rtp, 0, 32);
+        assertEquals(46, n);
+        assertArrayEquals(new byte[] {0, 0, 0, 1}, java.util.Arrays.copyOfRange(rtp, 32, 36));
+        byte[] wrongMki = rtp.clone();
+        wrongMki[35] = 2;
+        assertEquals(SrtpContext.REJECTED, receiver.unprotectRtp(wrongMki, 0, n));
+        assertEquals(32, receiver.unprotectRtp(rtp, 0, n));
+
+        byte[] rtcp = new byte[8 + 8 + sender.rtcpOverhead()];
+        rtcp[0] = (byte) 0x80;
+        rtcp[1] = (byte) 201;
+        int m = sender.protectRtcp(rtcp, 0, 16);
+        assertEquals(16 + 4 + 4 + 10, m);
+        assertEquals(16, receiver.unprotectRtcp(rtcp, 0, m));
+        assertThrows(IllegalArgumentException.class, () -> new SrtpContext(SrtpProfile.AEAD_AES_128_GCM,
+                new byte[16], new byte[12], new byte[] {1}));
+    }
+
+    @Test
     void rejectsBadLinesWithAReason() {
         assertThrows(IllegalArgumentException.class,
                 () -> SdesCrypto.parse("a=crypto:1 F8_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR"));

@@ -158,6 +158,12 @@ class SrtpContextTest {
             assertEquals(SrtpContext.REJECTED, ctx.unprotectRtp(b, off, b.length - off));
             assertEquals(SrtpContext.REJECTED, ctx.unprotectRtcp(b, off, b.length - off));
         }
-        assertEquals(4000, ctx.malformed() + ctx.authFailures() + ctx.replays());
+        byte[] b = new byte[40];
+        b[0] = (byte) 0x80;
+        assertEquals(SrtpContext.REJECTED, ctx.unprotectRtp(b, 0, 80));
+        assertEquals(SrtpContext.REJECTED, ctx.unprotectRtcp(b, 0, 80));
+        assertEquals(SrtpContext.REJECTED, ctx.unprotectRtp(b, -1, 40));
+        assertEquals(SrtpContext.REJECTED, ctx.unprotectRtcp(b, 5, -3));
+        assertEquals(4004, ctx.malformed() + ctx.authFailures() + ctx.replays());
     }
 }
