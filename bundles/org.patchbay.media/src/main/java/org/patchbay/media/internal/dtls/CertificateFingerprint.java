@@ -88,7 +88,8 @@ public record CertificateFingerprint(String algorithm, byte[] digest) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CertificateFingerprint f && f.algorithm.equals(algorithm) && Arrays.equals(f.digest, digest);
+        return o instanceof CertificateFingerprint f && f.algorithm.equals(algorithm)
+                && Arrays.equals(f.digest, digest);
     }
 
     @Override

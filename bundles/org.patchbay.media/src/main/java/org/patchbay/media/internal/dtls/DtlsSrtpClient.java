@@ -58,7 +58,8 @@ final class DtlsSrtpClient extends DefaultTlsClient {
         }
         int id = chosen.getProtectionProfiles()[0];
         SrtpProfile p = SrtpProfile.ofDtlsId(id).filter(peer.profiles::contains)
-                .orElseThrow(() -> new TlsFatalAlert(AlertDescription.illegal_parameter, "server chose SRTP profile we did not offer"));
+                .orElseThrow(() -> new TlsFatalAlert(AlertDescription.illegal_parameter,
+                        "server chose an SRTP profile we did not offer"));
         peer.selected = p;
     }
 

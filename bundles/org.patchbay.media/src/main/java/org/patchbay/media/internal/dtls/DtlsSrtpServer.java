@@ -69,7 +69,8 @@ final class DtlsSrtpServer extends DefaultTlsServer {
     @SuppressWarnings("unchecked")
     public Hashtable getServerExtensions() throws IOException {
         Hashtable ext = TlsExtensionsUtils.ensureExtensionsInitialised(super.getServerExtensions());
-        TlsSRTPUtils.addUseSRTPExtension(ext, new UseSRTPData(new int[] {peer.selected.dtlsId()}, TlsUtils.EMPTY_BYTES));
+        int[] chosen = {peer.selected.dtlsId()};
+        TlsSRTPUtils.addUseSRTPExtension(ext, new UseSRTPData(chosen, TlsUtils.EMPTY_BYTES));
         return ext;
     }
 

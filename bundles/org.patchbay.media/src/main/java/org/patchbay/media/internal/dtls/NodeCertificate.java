@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.Set;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -59,6 +61,8 @@ public final class NodeCertificate {
     private static final Logger LOG = LoggerFactory.getLogger(NodeCertificate.class);
     private static final String KEY_PEM = "PRIVATE KEY";
     private static final String CERT_PEM = "CERTIFICATE";
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIR =
+            PosixFilePermissions.fromString("rwx------");
 
     private final PrivateKey privateKey;
     private final X509Certificate certificate;
@@ -164,10 +168,11 @@ public final class NodeCertificate {
     private void write(Path directory, Path file) throws IOException {
         boolean posix = directory.getFileSystem().supportedFileAttributeViews().contains("posix");
         if (!Files.isDirectory(directory)) {
+            FileAttribute<?>[] ownerOnly = posix
+                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR)}
+                    : new FileAttribute<?>[0];
             try {
-                Files.createDirectories(directory, posix
-                        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
-                        : new FileAttribute<?>[0]);
+                Files.createDirectories(directory, ownerOnly);
             } catch (FileAlreadyExistsException e) {
                 throw new IOException(directory + " is not a directory", e);
             }

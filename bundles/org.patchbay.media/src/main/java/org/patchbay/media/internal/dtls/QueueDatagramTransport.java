@@ -2,6 +2,7 @@ package org.patchbay.media.internal.dtls;
 
 import java.io.IOException;
 import java.net.SocketException;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,7 @@ public final class QueueDatagramTransport implements DatagramTransport {
 
     /** Queues one received DTLS datagram (copied); returns false if it was dropped (full, oversized, closed). */
     public boolean offer(byte[] buf, int off, int len) {
-        if (closed || len <= 0 || len > mtu || !inbound.offer(java.util.Arrays.copyOfRange(buf, off, off + len))) {
+        if (closed || len <= 0 || len > mtu || !inbound.offer(Arrays.copyOfRange(buf, off, off + len))) {
             dropped++;
             return false;
         }

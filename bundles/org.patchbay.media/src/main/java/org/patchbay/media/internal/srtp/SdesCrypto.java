@@ -114,7 +114,8 @@ public record SdesCrypto(int tag, SrtpProfile profile, byte[] masterKey, byte[] 
         System.arraycopy(masterSalt, 0, keySalt, masterKey.length, masterSalt.length);
         StringBuilder sb = new StringBuilder("crypto:").append(tag).append(' ').append(profile.sdesName())
                 .append(" inline:").append(Base64.getEncoder().encodeToString(keySalt));
-        lifetime.ifPresent(l -> sb.append('|').append(Long.bitCount(l) == 1 ? "2^" + Long.numberOfTrailingZeros(l) : l));
+        lifetime.ifPresent(l -> sb.append('|')
+                .append(Long.bitCount(l) == 1 ? "2^" + Long.numberOfTrailingZeros(l) : String.valueOf(l)));
         mki.ifPresent(m -> sb.append('|').append(m.value()).append(':').append(m.length()));
         sessionParams.forEach(p -> sb.append(' ').append(p));
         return sb.toString();

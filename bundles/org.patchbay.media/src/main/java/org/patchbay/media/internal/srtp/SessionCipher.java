@@ -24,10 +24,10 @@ final class SessionCipher {
 
     SessionCipher(SrtpProfile profile, byte[] masterKey, byte[] masterSalt, boolean rtcp) {
         this(profile,
-                SrtpKeyDerivation.derive(masterKey, masterSalt,
-                        rtcp ? SrtpKeyDerivation.RTCP_ENCRYPTION : SrtpKeyDerivation.RTP_ENCRYPTION, profile.keyLength()),
-                SrtpKeyDerivation.derive(masterKey, masterSalt,
-                        rtcp ? SrtpKeyDerivation.RTCP_SALT : SrtpKeyDerivation.RTP_SALT, profile.saltLength()),
+                SrtpKeyDerivation.derive(masterKey, masterSalt, rtcp ? SrtpKeyDerivation.RTCP_ENCRYPTION
+                        : SrtpKeyDerivation.RTP_ENCRYPTION, profile.keyLength()),
+                SrtpKeyDerivation.derive(masterKey, masterSalt, rtcp ? SrtpKeyDerivation.RTCP_SALT
+                        : SrtpKeyDerivation.RTP_SALT, profile.saltLength()),
                 profile.aead() ? null : SrtpKeyDerivation.derive(masterKey, masterSalt,
                         rtcp ? SrtpKeyDerivation.RTCP_AUTH : SrtpKeyDerivation.RTP_AUTH, profile.authKeyLength()));
     }
