@@ -46,7 +46,8 @@ public final class QueueDatagramTransport implements DatagramTransport {
 
     /** Queues one received DTLS datagram (copied); returns false if it was dropped (full, oversized, closed). */
     public boolean offer(byte[] buf, int off, int len) {
-        if (closed || len <= 0 || len > mtu || !inbound.offer(Arrays.copyOfRange(buf, off, off + len))) {
+        if (closed || len <= 0 || len > mtu || off < 0 || off + len > buf.length
+                || !inbound.offer(Arrays.copyOfRange(buf, off, off + len))) {
             dropped++;
             return false;
         }
