@@ -22,11 +22,16 @@ final class DialogTracker {
 
     private final Map<Aor, Map<String, UserDialog>> byUser = new ConcurrentHashMap<>();
 
-    /** Records a call state for both parties; returns the users whose dialogs changed. */
+    /**
+     * Records a call state for both parties; returns the users whose dialogs changed. A recipient has no
+     * {@code trying} state: its dialog appears when its device rings ({@code early}).
+     */
     List<Aor> update(String callId, String caller, String callee, String state) {
         List<Aor> changed = new ArrayList<>();
         put(parse(caller), new UserDialog(callId, "initiator", state, uri(callee)), changed);
-        put(parse(callee), new UserDialog(callId, "recipient", state, uri(caller)), changed);
+        if (!state.equals("trying")) {
+            put(parse(callee), new UserDialog(callId, "recipient", state, uri(caller)), changed);
+        }
         return changed;
     }
 
@@ -72,10 +77,23 @@ final class DialogTracker {
             changed.add(user);
             return;
         }
+        if (before != null && rank(d.state()) < rank(before.state())) {
+            // events posted from different threads may cross: a dialog state never goes back
+            return;
+        }
         if (!d.equals(before)) {
             m.put(d.id(), d);
             changed.add(user);
         }
+    }
+
+    private static int rank(String state) {
+        return switch (state) {
+            case "trying" -> 0;
+            case "early" -> 1;
+            case "confirmed" -> 2;
+            default -> 3;
+        };
     }
 
     private static Aor parse(String label) {

@@ -1,0 +1,174 @@
+package org.patchbay.itests.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Presence through the real distribution with SIPp peers: PUBLISH (RFC 3903) with its refusals, a presence watcher
+ * that sees every change (RFC 3856), BLF (RFC 4235) during a call, the composed "on the phone", the REST and shell
+ * views, publications surviving a restart, and subscribers told to re-subscribe when the bundle is updated.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PresenceIT {
+    static final String DOMAIN = "presence.test";
+    private static final String PASSWORD = "presence-secret-1";
+
+    private Distribution node;
+    private Path work;
+
+    @BeforeAll
+    void start() throws Exception {
+        node = Distribution.copy("presence");
+        node.writeConf("org.patchbay.sip.cfg", Map.of("host", "127.0.0.1", "udp.port", "" + node.sip, "tcp.port",
+                "" + node.sip, "tls.port", "" + node.sipTls, "domain", DOMAIN));
+        node.start();
+        work = Files.createDirectories(node.home.resolve("sipp"));
+        for (String u : new String[] {"alice", "bob", "carol"}) {
+            var r = node.api("POST", "/users", "{\"user\":\"" + u + "@" + DOMAIN + "\",\"password\":\"" + PASSWORD + "\"}");
+            assertEquals(201, r.statusCode(), r.body());
+            Files.writeString(work.resolve(u + ".csv"), "SEQUENTIAL\n" + u + ";[authentication username=" + u
+                    + " password=" + PASSWORD + "];" + DOMAIN + "\n");
+        }
+        assertTrue(Distribution.waitFor(20_000, () -> cli("pb:presence").contains("users")),
+                "presence up; output:\n" + String.join("\n", node.output()));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void offlineUntilRegisteredThenAvailable() throws Exception {
+        assertTrue(presence("alice").contains("\"status\":\"offline\""), presence("alice"));
+        register("alice");
+        assertTrue(Distribution.waitFor(5_000, () -> presence("alice").contains("\"status\":\"available\"")),
+                presence("alice"));
+    }
+
+    /** A watcher sees available, away (published), busy (modified); refusals change nothing; unsubscribe ends it. */
+    @Test
+    @Order(2)
+    void publishedStatesReachTheWatcher() throws Exception {
+        try (Sipp watcher = Sipp.start(work, 0, "subscribe_presence.xml", "127.0.0.1:" + node.sip, "-inf",
+                csv("carol"), "-s", "alice", "-m", "1", "-timeout", "30", "-timeout_error")) {
+            assertTrue(Distribution.waitFor(10_000, () -> cli("pb:subs").contains("carol@" + DOMAIN)), cli("pb:subs"));
+            try (Sipp publisher = Sipp.start(work, 0, "publish_flow.xml", "127.0.0.1:" + node.sip, "-inf", csv("alice"),
+                    "-s", "bob", "-m", "1", "-timeout", "30", "-timeout_error")) {
+                assertEquals(0, publisher.await(30), "publisher: " + publisher.output());
+            }
+            assertEquals(0, watcher.await(30), "watcher: " + watcher.output());
+        }
+        String alice = presence("alice");
+        assertTrue(alice.matches(".*\"status\":\"busy\".*\"note\":\"in a meeting\".*\"publications\":\\[\\{.*"), alice);
+        assertTrue(cli("pb:presence alice@" + DOMAIN).contains("1 publication"), cli("pb:presence alice@" + DOMAIN));
+        assertTrue(Distribution.waitFor(5_000, () -> cli("pb:subs").contains("0 subscriptions")), cli("pb:subs"));
+    }
+
+    /** BLF: early, confirmed, terminated for the callee; while the call is up the callee is on the phone. */
+    @Test
+    @Order(3)
+    void blfFollowsACallAndPresenceSaysOnThePhone() throws Exception {
+        int bobPort = register("bob");
+        try (Sipp blf = Sipp.start(work, 0, "blf_watch.xml", "127.0.0.1:" + node.sip, "-inf", csv("carol"), "-s", "bob",
+                "-m", "1", "-timeout", "30", "-timeout_error")) {
+            assertTrue(Distribution.waitFor(10_000, () -> cli("pb:subs").contains("dialog")), cli("pb:subs"));
+            try (Sipp uas = Sipp.start(work, bobPort, "uas_ring_answer.xml", null, "-m", "1", "-timeout", "30",
+                    "-timeout_error");
+                    Sipp uac = Sipp.start(work, 0, "uac_call.xml", "127.0.0.1:" + node.sip, "-inf", csv("alice"), "-s",
+                            "bob", "-m", "1", "-d", "2500", "-timeout", "30", "-timeout_error")) {
+                assertTrue(Distribution.waitFor(10_000, () -> presence("bob").contains("\"status\":\"on-the-phone\"")),
+                        presence("bob"));
+                assertEquals(0, uac.await(30), "caller: " + uac.output());
+                assertEquals(0, uas.await(30), "callee: " + uas.output());
+            }
+            assertEquals(0, blf.await(30), "BLF watcher: " + blf.output());
+        }
+        assertTrue(Distribution.waitFor(5_000, () -> presence("bob").contains("\"status\":\"available\"")),
+                presence("bob"));
+    }
+
+    /** Stop/update/start of the bundle: the subscriber gets terminated;reason=deactivated, nothing is left over. */
+    @Test
+    @Order(4)
+    void bundleUpdateTellsSubscribersToResubscribe() throws Exception {
+        try (Sipp watcher = Sipp.start(work, 0, "subscribe_deactivated.xml", "127.0.0.1:" + node.sip, "-inf",
+                csv("carol"), "-s", "alice", "-m", "1", "-timeout", "30", "-timeout_error")) {
+            assertTrue(Distribution.waitFor(10_000, () -> cli("pb:subs").contains("carol@" + DOMAIN)), cli("pb:subs"));
+            Matcher m = Pattern.compile("(?m)^\\s*(\\d+)\\|Active.*org\\.patchbay\\.presence\\b").matcher(cli("lb -s"));
+            assertTrue(m.find(), cli("lb -s"));
+            cli("update " + m.group(1));
+            assertEquals(0, watcher.await(30), "watcher: " + watcher.output());
+        }
+        assertTrue(Distribution.waitFor(10_000, () -> cli("pb:subs").contains("0 subscriptions")), cli("pb:subs"));
+        assertTrue(Distribution.waitFor(10_000, () -> presence("alice").contains("in a meeting")), presence("alice"));
+    }
+
+    /** Publications are stored: after a restart the state is back, and can then be removed (Expires 0). */
+    @Test
+    @Order(5)
+    void publicationSurvivesARestartAndIsRemoved() throws Exception {
+        node.stop(20_000);
+        node.start();
+        String alice = presence("alice");
+        assertTrue(alice.contains("\"note\":\"in a meeting\""), alice);
+        Matcher etag = Pattern.compile("\"etag\":\"([0-9a-z]+)\"").matcher(alice);
+        assertTrue(etag.find(), alice);
+        try (Sipp remove = Sipp.start(work, 0, "publish_remove.xml", "127.0.0.1:" + node.sip, "-inf", csv("alice"),
+                "-key", "etag", etag.group(1), "-m", "1", "-timeout", "15", "-timeout_error")) {
+            assertEquals(0, remove.await(20), remove.output());
+        }
+        assertTrue(presence("alice").contains("\"publications\":[]"), presence("alice"));
+        var all = node.api("GET", "/presence", null);
+        assertEquals(200, all.statusCode(), all.body());
+        assertEquals(400, node.api("GET", "/presence/not%20a%20user", null).statusCode());
+    }
+
+    private String csv(String user) {
+        return work.resolve(user + ".csv").toString();
+    }
+
+    /** Registers {@code user} (digest) over UDP from a fresh port; returns the port. */
+    private int register(String user) throws Exception {
+        try (Sipp reg = Sipp.start(work, 0, "register_auth.xml", "127.0.0.1:" + node.sip, "-t", "u1", "-inf", csv(user),
+                "-m", "1", "-timeout", "15", "-timeout_error")) {
+            assertEquals(0, reg.await(20), reg.output());
+            return reg.port;
+        }
+    }
+
+    private String presence(String user) {
+        try {
+            var r = node.api("GET", "/presence/" + user + "@" + DOMAIN, null);
+            return r.statusCode() + " " + r.body();
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    private String cli(String command) {
+        try (Telnet t = new Telnet(node.telnet)) {
+            return t.run(command);
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+}
