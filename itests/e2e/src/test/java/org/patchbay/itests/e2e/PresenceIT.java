@@ -20,7 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Presence through the real distribution with SIPp peers: PUBLISH (RFC 3903) with its refusals, a presence watcher
  * that sees every change (RFC 3856), BLF (RFC 4235) during a call, the composed "on the phone", the REST and shell
- * views, publications surviving a restart, and subscribers told to re-subscribe when the bundle is updated.
+ * views, subscribers told to re-subscribe when the bundle is updated or after a crash, and publications surviving it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -122,12 +122,21 @@ class PresenceIT {
         assertTrue(Distribution.waitFor(10_000, () -> presence("alice").contains("in a meeting")), presence("alice"));
     }
 
-    /** Publications are stored: after a restart the state is back, and can then be removed (Expires 0). */
+    /**
+     * A crash (kill -9): the next start tells the stored subscriber to re-subscribe (terminated;reason=deactivated from
+     * the stored dialog), and the stored publication is back; it can then be removed (Expires 0).
+     */
     @Test
     @Order(5)
-    void publicationSurvivesARestartAndIsRemoved() throws Exception {
-        node.stop(20_000);
-        node.start();
+    void afterACrashSubscribersAreToldAndPublicationsAreBack() throws Exception {
+        try (Sipp watcher = Sipp.start(work, 0, "subscribe_deactivated.xml", "127.0.0.1:" + node.sip, "-inf",
+                csv("carol"), "-s", "alice", "-m", "1", "-timeout", "40", "-timeout_error")) {
+            assertTrue(Distribution.waitFor(10_000, () -> cli("pb:subs").contains("\n1 subscription")), cli("pb:subs"));
+            node.kill9();
+            node.start();
+            assertEquals(0, watcher.await(40), "watcher: " + watcher.output());
+        }
+        assertTrue(Distribution.waitFor(5_000, () -> cli("pb:subs").contains("0 subscriptions")), cli("pb:subs"));
         String alice = presence("alice");
         assertTrue(alice.contains("\"note\":\"in a meeting\""), alice);
         Matcher etag = Pattern.compile("\"etag\":\"([0-9a-z]+)\"").matcher(alice);
