@@ -3,9 +3,17 @@ package org.patchbay.itests.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,7 +28,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Presence through the real distribution with SIPp peers: PUBLISH (RFC 3903) with its refusals, a presence watcher
  * that sees every change (RFC 3856), BLF (RFC 4235) during a call, the composed "on the phone", the REST and shell
- * views, subscribers told to re-subscribe when the bundle is updated or after a crash, and publications surviving it.
+ * views, subscribers told to re-subscribe when the bundle is updated or after a crash, publications surviving it, and
+ * interop with baresip's presence module.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -149,6 +158,129 @@ class PresenceIT {
         var all = node.api("GET", "/presence", null);
         assertEquals(200, all.statusCode(), all.body());
         assertEquals(400, node.api("GET", "/presence/not%20a%20user", null).statusCode());
+    }
+
+    /**
+     * Interop with baresip's presence module (PUBLISH and SUBSCRIBE, p2p contacts): alice's baresip sees bob come
+     * online when his baresip registers and publishes, and go offline when bob sets his presence offline.
+     */
+    @Test
+    @Order(6)
+    void baresipWatchersSeeEachOther() throws Exception {
+        Path alicePath = Files.createDirectories(work.resolve("baresip-alice"));
+        try (PresenceUa alice = PresenceUa.start(alicePath, "alice", "bob", node.sip)) {
+            assertTrue(alice.waitFor("alice@" + DOMAIN + ": \\{0/UDP/v4\\} 200 OK", 15_000), alice.output());
+            try (PresenceUa bob = PresenceUa.start(Files.createDirectories(work.resolve("baresip-bob")), "bob", "alice",
+                    node.sip)) {
+                assertTrue(bob.waitFor("bob@" + DOMAIN + ": \\{0/UDP/v4\\} 200 OK", 15_000), bob.output());
+                assertTrue(Distribution.waitFor(15_000, () -> alice.contacts().contains("Online")),
+                        alice.contacts() + "\n" + alice.output() + "\n--- bob ---\n" + bob.output());
+                assertTrue(Distribution.waitFor(5_000, () -> cli("pb:subs").contains("\n2 subscriptions")),
+                        cli("pb:subs"));
+                bob.command("presence_offline");
+                assertTrue(Distribution.waitFor(15_000, () -> alice.contacts().contains("Offline")),
+                        alice.contacts() + "\n" + alice.output() + "\n--- bob ---\n" + bob.output());
+                assertTrue(presence("bob").contains("\"basic\":\"closed\""), presence("bob"));
+            }
+        }
+    }
+
+    /** One baresip 1.0 with the presence module: registers, publishes, and watches one contact (presence=p2p). */
+    private static final class PresenceUa implements AutoCloseable {
+        private final Process process;
+        private final Path log;
+        private final int ctrl;
+
+        private PresenceUa(Process process, Path log, int ctrl) {
+            this.process = process;
+            this.log = log;
+            this.ctrl = ctrl;
+        }
+
+        static PresenceUa start(Path dir, String user, String contact, int registrar) throws Exception {
+            int sip = sipPort();
+            int ctrl = Distribution.freePort();
+            Files.writeString(dir.resolve("config"), String.join("\n", "poll_method epoll", "net_interface 127.0.0.1",
+                    "sip_listen 127.0.0.1:" + sip, "audio_player aubridge,nil", "audio_source aubridge,nil",
+                    "audio_alert aubridge,nil", "module_path /usr/lib/baresip/modules", "module g711.so",
+                    "module aubridge.so", "module_tmp account.so", "module_app contact.so", "module_app presence.so",
+                    "module_app ctrl_tcp.so", "ctrl_tcp_listen 127.0.0.1:" + ctrl, ""));
+            Files.writeString(dir.resolve("accounts"), "<sip:" + user + "@" + DOMAIN + ";transport=udp>;auth_pass="
+                    + PASSWORD + ";outbound=\"sip:127.0.0.1:" + registrar + ";transport=udp\";regint=300;pubint=120"
+                    + ";audio_codecs=PCMU\n");
+            Files.writeString(dir.resolve("contacts"), "\"" + contact + "\" <sip:" + contact + "@" + DOMAIN
+                    + ">;presence=p2p\n");
+            Path log = dir.resolve("out.log");
+            Process p = new ProcessBuilder(Baresip.BINARY.toString(), "-v", "-f", dir.toString()).directory(dir.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            return new PresenceUa(p, log, ctrl);
+        }
+
+        /** A UDP/TCP port whose successor is free too (baresip puts TLS there). */
+        private static int sipPort() throws Exception {
+            for (int i = 0; i < 50; i++) {
+                int p = Distribution.freePort();
+                try (ServerSocket next = new ServerSocket(p + 1, 1,
+                        InetAddress.getLoopbackAddress())) {
+                    return p;
+                } catch (IOException e) {
+                    // taken: try another
+                }
+            }
+            throw new IllegalStateException("no free port pair for baresip");
+        }
+
+        boolean waitFor(String regex, long millis) {
+            Pattern p = Pattern.compile(regex);
+            return Distribution.waitFor(millis, () -> p.matcher(output()).find() || !process.isAlive());
+        }
+
+        /** A ctrl_tcp command (netstring JSON); returns the response netstring's JSON. */
+        String command(String command) throws IOException {
+            try (Socket s = new Socket("127.0.0.1", ctrl)) {
+                s.setSoTimeout(5000);
+                byte[] json = ("{\"command\":\"" + command + "\",\"token\":\"t1\"}").getBytes(StandardCharsets.UTF_8);
+                s.getOutputStream().write((json.length + ":").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().write(json);
+                s.getOutputStream().write(',');
+                s.getOutputStream().flush();
+                InputStream in = s.getInputStream();
+                int length = 0;
+                for (int c = in.read(); c != ':'; c = in.read()) {
+                    if (c < '0' || c > '9') {
+                        throw new IOException("baresip ctrl_tcp: not a netstring");
+                    }
+                    length = length * 10 + (c - '0');
+                }
+                return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+            }
+        }
+
+        /** The contact list with each contact's presence (Online, Offline …), or the error. */
+        String contacts() {
+            try {
+                return command("contacts");
+            } catch (IOException e) {
+                return e.toString();
+            }
+        }
+
+        String output() {
+            try {
+                return Files.exists(log) ? Files.readString(log) : "";
+            } catch (IOException e) {
+                return e.toString();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
     }
 
     private String csv(String user) {

@@ -54,12 +54,10 @@ public final class Pidf {
         }
         NodeList basics = doc.getElementsByTagNameNS(NS_PIDF, "basic");
         PresenceState.Basic basic = PresenceState.Basic.OPEN;
-        if (basics.getLength() > 0) {
-            String b = basics.item(0).getTextContent().strip().toLowerCase(Locale.ROOT);
-            if (!b.equals("open") && !b.equals("closed")) {
-                throw new IllegalArgumentException("PIDF basic must be open or closed, not '" + cut(b, 20) + "'");
-            }
-            basic = b.equals("open") ? PresenceState.Basic.OPEN : PresenceState.Basic.CLOSED;
+        if (basics.getLength() > 0
+                && basics.item(0).getTextContent().strip().toLowerCase(Locale.ROOT).equals("closed")) {
+            // anything but closed counts as open: baresip 1.0 publishes <basic>unknown</basic> before its user chose
+            basic = PresenceState.Basic.CLOSED;
         }
         List<String> activities = new ArrayList<>();
         NodeList acts = doc.getElementsByTagNameNS(NS_RPID, "activities");

@@ -48,8 +48,12 @@ class PidfTest {
         assertThrows(IllegalArgumentException.class, () -> parse("not xml"));
         assertThrows(IllegalArgumentException.class, () -> parse("<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]>"
                 + "<presence xmlns='urn:ietf:params:xml:ns:pidf'><tuple id='t'><note>&e;</note></tuple></presence>"));
-        assertThrows(IllegalArgumentException.class, () -> parse("<presence xmlns='urn:ietf:params:xml:ns:pidf'>"
-                + "<tuple id='t'><status><basic>maybe</basic></status></tuple></presence>"));
+    }
+
+    @Test
+    void aBasicOtherThanClosedCountsAsOpen() {
+        assertEquals(PresenceState.Basic.OPEN, parse("<presence xmlns='urn:ietf:params:xml:ns:pidf'>"
+                + "<tuple id='t'><status><basic>unknown</basic></status></tuple></presence>").basic());
     }
 
     @Test
