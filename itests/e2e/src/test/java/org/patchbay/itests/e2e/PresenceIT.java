@@ -122,6 +122,9 @@ class PresenceIT {
         try (Sipp watcher = Sipp.start(work, 0, "subscribe_deactivated.xml", "127.0.0.1:" + node.sip, "-inf",
                 csv("carol"), "-s", "alice", "-m", "1", "-timeout", "30", "-timeout_error")) {
             assertTrue(Distribution.waitFor(10_000, () -> cli("pb:subs").contains("\n1 subscription")), cli("pb:subs"));
+            var subs = node.api("GET", "/presence-subscriptions", null);
+            assertTrue(subs.statusCode() == 200 && subs.body().contains("\"watcher\":\"carol@" + DOMAIN + "\""),
+                    subs.body());
             Matcher m = Pattern.compile("(?m)^\\s*(\\d+)\\|Active.*org\\.patchbay\\.presence\\b").matcher(cli("lb -s"));
             assertTrue(m.find(), cli("lb -s"));
             cli("update " + m.group(1));
