@@ -73,18 +73,27 @@ class PresenceIT {
                 presence("alice"));
     }
 
-    /** A watcher sees available, away (published), busy (modified); refusals change nothing; unsubscribe ends it. */
+    /**
+     * A watcher sees available, away (published), busy (modified); refusals change nothing; unsubscribe ends it. Alice
+     * watches her watchers (presence.winfo): nobody, carol, nobody.
+     */
     @Test
     @Order(2)
     void publishedStatesReachTheWatcher() throws Exception {
-        try (Sipp watcher = Sipp.start(work, 0, "subscribe_presence.xml", "127.0.0.1:" + node.sip, "-inf",
-                csv("carol"), "-s", "alice", "-m", "1", "-timeout", "30", "-timeout_error")) {
-            assertTrue(Distribution.waitFor(10_000, () -> cli("pb:subs").contains("carol@" + DOMAIN)), cli("pb:subs"));
-            try (Sipp publisher = Sipp.start(work, 0, "publish_flow.xml", "127.0.0.1:" + node.sip, "-inf", csv("alice"),
-                    "-s", "bob", "-m", "1", "-timeout", "30", "-timeout_error")) {
-                assertEquals(0, publisher.await(30), "publisher: " + publisher.output());
+        try (Sipp winfo = Sipp.start(work, 0, "subscribe_winfo.xml", "127.0.0.1:" + node.sip, "-inf", csv("alice"),
+                "-s", "alice", "-m", "1", "-timeout", "30", "-timeout_error")) {
+            assertTrue(Distribution.waitFor(10_000, () -> cli("pb:subs").contains("presence.winfo")), cli("pb:subs"));
+            try (Sipp watcher = Sipp.start(work, 0, "subscribe_presence.xml", "127.0.0.1:" + node.sip, "-inf",
+                    csv("carol"), "-s", "alice", "-m", "1", "-timeout", "30", "-timeout_error")) {
+                assertTrue(Distribution.waitFor(10_000, () -> cli("pb:subs").contains("carol@" + DOMAIN)),
+                        cli("pb:subs"));
+                try (Sipp publisher = Sipp.start(work, 0, "publish_flow.xml", "127.0.0.1:" + node.sip, "-inf",
+                        csv("alice"), "-s", "bob", "-m", "1", "-timeout", "30", "-timeout_error")) {
+                    assertEquals(0, publisher.await(30), "publisher: " + publisher.output());
+                }
+                assertEquals(0, watcher.await(30), "watcher: " + watcher.output());
             }
-            assertEquals(0, watcher.await(30), "watcher: " + watcher.output());
+            assertEquals(0, winfo.await(30), "watcher info: " + winfo.output());
         }
         String alice = presence("alice");
         assertTrue(alice.matches(".*\"status\":\"busy\".*\"note\":\"in a meeting\".*\"publications\":\\[\\{.*"), alice);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 
 import javax.sip.ClientTransaction;
@@ -46,7 +47,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The notifier side of RFC 6665 for the {@code presence} (RFC 3856) and {@code dialog} (RFC 4235) packages: accepts
+ * The notifier side of RFC 6665 for the {@code presence} (RFC 3856), {@code dialog} (RFC 4235) and
+ * {@code presence.winfo} (RFC 3857, a user watching who watches them) packages: accepts
  * and refreshes subscriptions, sends the NOTIFYs, ends subscriptions on unsubscribe, expiry, a failed NOTIFY or
  * shutdown. Every NOTIFY is sent from the single {@code executor} thread, so one subscription's NOTIFYs go out in
  * order; SIP threads only answer and hand over.
@@ -54,6 +56,7 @@ import org.slf4j.LoggerFactory;
 final class Notifier {
     static final String PRESENCE = "presence";
     static final String DIALOG = "dialog";
+    static final String WINFO = "presence.winfo";
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
     /** A restored subscription's dialog never saw more NOTIFYs than this since its CSeq was stored. */
     private static final long CSEQ_MARGIN = 10_000;
@@ -94,10 +97,11 @@ final class Notifier {
         Request req = ex.request();
         HeaderFactory hf = node.headerFactory();
         String event = SipHeaders.event(req);
-        if (!event.equals(PRESENCE) && !event.equals(DIALOG)) {
+        if (!event.equals(PRESENCE) && !event.equals(DIALOG) && !event.equals(WINFO)) {
             Response r = ex.createResponse(Response.BAD_EVENT);
             r.addHeader(hf.createAllowEventsHeader(PRESENCE));
             r.addHeader(hf.createAllowEventsHeader(DIALOG));
+            r.addHeader(hf.createAllowEventsHeader(WINFO));
             ex.respond(r);
             return;
         }
@@ -121,7 +125,7 @@ final class Notifier {
             ex.respond(Response.NOT_FOUND);
             return;
         }
-        if (!policy.allows(watcher.get(), target.get())) {
+        if (event.equals(WINFO) ? !watcher.get().equals(target.get()) : !policy.allows(watcher.get(), target.get())) {
             LOG.info("SUBSCRIBE from {}: {} may not watch {} (403)", ex.source(), watcher.get(), target.get());
             ex.respond(Response.FORBIDDEN);
             return;
@@ -155,6 +159,9 @@ final class Notifier {
         executor.execute(() -> {
             notify(s, null);
             save(s);
+            if (s.event.equals(PRESENCE)) {
+                watchersChanged(s.target);
+            }
         });
     }
 
@@ -212,6 +219,15 @@ final class Notifier {
         }
     }
 
+    /** NOTIFY the watcher-info subscribers of {@code user} (RFC 3857) that its presence watchers changed. */
+    private void watchersChanged(Aor user) {
+        for (Subscription s : byKey.values()) {
+            if (s.event.equals(WINFO) && s.target.equals(user)) {
+                notify(s, null);
+            }
+        }
+    }
+
     /** Ends the subscriptions whose time is up (terminated;reason=timeout). Runs on the executor. */
     void sweep() {
         Instant now = clock.instant();
@@ -257,6 +273,13 @@ final class Notifier {
             } catch (SQLException e) {
                 LOG.warn("{}: not deleted from the store: {}", s, e.getMessage());
             }
+            if (s.event.equals(PRESENCE)) {
+                try {
+                    executor.execute(() -> watchersChanged(s.target));
+                } catch (RejectedExecutionException e) {
+                    // stopping: the watcher-info subscribers get their final NOTIFY anyway
+                }
+            }
         }
     }
 
@@ -293,8 +316,11 @@ final class Notifier {
                 s.terminated = last;
                 n = s.dialog.createRequest(Request.NOTIFY);
                 long left = Math.max(0, s.expires.getEpochSecond() - clock.instant().getEpochSecond());
-                body = s.event.equals(PRESENCE) ? Pidf.write(presence.presence(s.target))
-                        : DialogTracker.dialogInfo(s.target, s.version++, tracker.dialogs(s.target));
+                body = switch (s.event) {
+                    case PRESENCE -> Pidf.write(presence.presence(s.target));
+                    case WINFO -> watcherInfo(s.target, s.version++);
+                    default -> DialogTracker.dialogInfo(s.target, s.version++, tracker.dialogs(s.target));
+                };
                 n.setHeader(subscriptionState(state, left));
             }
             HeaderFactory hf = node.headerFactory();
@@ -306,9 +332,11 @@ final class Notifier {
             if (n.getHeader(ContactHeader.NAME) == null) {
                 n.setHeader(contact(s.transport));
             }
-            n.setContent(body, s.event.equals(PRESENCE)
-                    ? hf.createContentTypeHeader(Pidf.CONTENT_TYPE, Pidf.CONTENT_SUBTYPE)
-                    : hf.createContentTypeHeader("application", "dialog-info+xml"));
+            n.setContent(body, switch (s.event) {
+                case PRESENCE -> hf.createContentTypeHeader(Pidf.CONTENT_TYPE, Pidf.CONTENT_SUBTYPE);
+                case WINFO -> hf.createContentTypeHeader("application", "watcherinfo+xml");
+                default -> hf.createContentTypeHeader("application", "dialog-info+xml");
+            });
             RouteHeader route = SipHeaders.routeToSource(node, s.dialog.getRemoteTarget() == null ? n.getRequestURI()
                     : s.dialog.getRemoteTarget().getURI(), s.source, s.transport);
             if (route != null && n.getHeader(RouteHeader.NAME) == null) {
@@ -322,6 +350,23 @@ final class Notifier {
             forget(s);
             deleteDialog(s);
         }
+    }
+
+    /** The watcher-info document (RFC 3858, full state): the live presence subscriptions to {@code user}. */
+    private String watcherInfo(Aor user, int version) {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        sb.append("<watcherinfo xmlns=\"urn:ietf:params:xml:ns:watcherinfo\" version=\"").append(version)
+                .append("\" state=\"full\">\n");
+        sb.append(" <watcher-list resource=\"sip:").append(Pidf.xml(user.toString())).append("\" package=\"presence\">\n");
+        for (Subscription w : byKey.values()) {
+            if (w.event.equals(PRESENCE) && w.target.equals(user) && !w.terminated) {
+                sb.append("  <watcher id=\"").append(w.id).append("\" event=\"subscribe\" status=\"active\">sip:")
+                        .append(Pidf.xml(w.watcher.toString())).append("</watcher>\n");
+            }
+        }
+        sb.append(" </watcher-list>\n</watcherinfo>\n");
+        return sb.toString();
     }
 
     private SubscriptionStateHeader subscriptionState(String state, long left) throws Exception {
