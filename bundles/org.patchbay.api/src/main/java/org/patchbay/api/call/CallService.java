@@ -39,8 +39,8 @@ public interface CallService {
 
     /**
      * Ends a live call cleanly towards every party (BYE or CANCEL) with the given reason; false when no such call. A
-     * reason that is a lower-case token ({@code [a-z][a-z0-9-]*}, at most 32 characters, e.g. {@code media-timeout}) is
-     * the record's end reason; any other reason is recorded as {@code admin}.
+     * reason that is a hyphenated lower-case token (at most 32 characters, e.g. {@code media-timeout}) is the record's
+     * end reason; any other reason is recorded as {@code admin}.
      */
     boolean hangup(String id, String reason);
 

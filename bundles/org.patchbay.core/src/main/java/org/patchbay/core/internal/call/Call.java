@@ -35,7 +35,7 @@ final class Call {
     static final String COMPLETED_ELSEWHERE = "Call completed elsewhere";
 
     private static final Logger LOG = LoggerFactory.getLogger(Call.class);
-    private static final java.util.regex.Pattern RECORD_TOKEN = java.util.regex.Pattern.compile("[a-z][a-z0-9-]{0,31}");
+    private static final java.util.regex.Pattern RECORD_TOKEN = java.util.regex.Pattern.compile("(?=.{3,32}$)[a-z][a-z0-9]*(-[a-z0-9]+)+");
 
     enum State { ROUTING, RINGING, ANSWERED, ENDED }
 
@@ -339,8 +339,8 @@ final class Call {
 
     /**
      * Administrative end: BYE to both sides of an answered call, else CANCEL the callees and 487 to the caller. A reason
-     * that is a record token ({@code media-timeout}, {@code media-stopped}) becomes the record's end reason, anything
-     * else is recorded as {@code admin}.
+     * that is a hyphenated record token ({@code media-timeout}, {@code media-stopped}) becomes the record's end reason,
+     * anything else is recorded as {@code admin}.
      */
     void hangup(String reason) {
         if (state == State.ENDED) {
