@@ -8,12 +8,15 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -67,19 +70,25 @@ public final class MediaComponent implements MediaHook, MediaService, HealthChec
 
     private final MediaEngine engine;
 
+    /**
+     * The core is looked up when needed (a media timeout, the engine stopping) rather than referenced: the core binds
+     * this component's {@link MediaHook} while it activates, and a reference back would be a service cycle that SCR
+     * cannot always resolve.
+     */
     @Activate
-    public MediaComponent(@Reference CallService calls, Config config) {
+    public MediaComponent(BundleContext context, Config config) {
         MediaEngine.Settings s = settings(config);
         try {
             engine = new MediaEngine(s, new MediaEngine.Calls() {
                 @Override
                 public boolean answered(String callId) {
-                    return calls.call(callId).map(c -> "answered".equals(c.state())).orElse(false);
+                    return withCalls(context, c -> c.call(callId).map(i -> "answered".equals(i.state())).orElse(false),
+                            false);
                 }
 
                 @Override
                 public void end(String callId, String reason) {
-                    calls.hangup(callId, reason);
+                    withCalls(context, c -> c.hangup(callId, reason), false);
                 }
             });
         } catch (IOException e) {
@@ -87,6 +96,24 @@ public final class MediaComponent implements MediaHook, MediaService, HealthChec
         }
         LOG.info("media: {} ports {}-{} on {} (SDP address {}), {} threads, timeout {} s", s.anchor() ? "anchoring,"
                 : "pass-through,", s.portMin(), s.portMax(), s.host(), s.address(), s.threads(), s.timeoutSeconds());
+    }
+
+    private static <T> T withCalls(BundleContext context, Function<CallService, T> work, T otherwise) {
+        ServiceReference<CallService> ref;
+        try {
+            ref = context.getServiceReference(CallService.class);
+        } catch (IllegalStateException e) {
+            return otherwise; // this bundle is gone
+        }
+        if (ref == null) {
+            return otherwise; // no core: it ends its own calls when it stops
+        }
+        CallService calls = context.getService(ref);
+        try {
+            return calls == null ? otherwise : work.apply(calls);
+        } finally {
+            context.ungetService(ref);
+        }
     }
 
     static MediaEngine.Settings settings(Config c) {
