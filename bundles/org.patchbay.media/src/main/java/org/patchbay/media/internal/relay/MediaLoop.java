@@ -7,11 +7,11 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.Iterator;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +34,8 @@ final class MediaLoop implements Runnable {
     private final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
     private final Rtcp.Report report = new Rtcp.Report();
     private final TimeoutCheck check;
+    // one instance for the loop's life: select(Consumer) then allocates nothing per ready key
+    private final Consumer<SelectionKey> onKey = this::ready;
     private volatile boolean running = true;
     private long lastCheck = System.nanoTime();
 
@@ -90,16 +92,8 @@ final class MediaLoop implements Runnable {
     public void run() {
         while (running) {
             try {
-                selector.select(250);
+                selector.select(onKey, 250);
                 runTasks();
-                Set<SelectionKey> ready = selector.selectedKeys();
-                for (Iterator<SelectionKey> it = ready.iterator(); it.hasNext();) {
-                    SelectionKey key = it.next();
-                    it.remove();
-                    if (key.isValid() && key.isReadable()) {
-                        read(key);
-                    }
-                }
                 long now = System.nanoTime();
                 if (now - lastCheck >= CHECK_NANOS) {
                     lastCheck = now;
@@ -128,6 +122,12 @@ final class MediaLoop implements Runnable {
             } catch (RuntimeException e) {
                 LOG.warn("media loop {}: task failed: {}", thread.getName(), e.toString());
             }
+        }
+    }
+
+    private void ready(SelectionKey key) {
+        if (key.isValid() && key.isReadable()) {
+            read(key);
         }
     }
 
