@@ -96,11 +96,10 @@ final class Endpoint {
         return p != null && p.peer == this;
     }
 
-    /** Media is expected from this party to its peer (directions allow it and both know their addresses). */
-    boolean expectsFlowTo(Endpoint p) {
-        MediaDescription a = sdp;
-        MediaDescription b = p.sdp;
-        return a != null && b != null && a.sends() && b.receives();
+    /** The party's SDP puts the stream on hold: not sendrecv, held with 0.0.0.0, or rejected; or no SDP yet. */
+    boolean held() {
+        MediaDescription d = sdp;
+        return d == null || !d.sends() || !d.receives();
     }
 
     long lastPacket() {

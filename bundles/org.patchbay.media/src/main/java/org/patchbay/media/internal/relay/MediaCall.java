@@ -61,19 +61,22 @@ final class MediaCall {
 
     /**
      * Nanoseconds since media was last expected and seen: the newest packet (RTP or RTCP) from any paired leg, or the
-     * last change of the media path; 0 while no media is expected at all (hold both ways, inactive, no answer yet).
+     * last change of the media path; 0 while media is not expected: no pair yet, or a paired leg on hold in any
+     * direction (a holding phone often sends nothing, not even RTCP, however its SDP says sendonly).
      */
     long silentFor(long now) {
         boolean expected = false;
+        boolean held = false;
         long last = quietSince;
         for (Endpoint e : legs.values()) {
             if (!e.paired()) {
                 continue;
             }
-            expected |= e.expectsFlowTo(e.peer());
+            expected = true;
+            held |= e.held();
             last = Math.max(last, e.lastPacket());
         }
-        if (!expected) {
+        if (!expected || held) {
             quietSince = now;
             return 0;
         }

@@ -138,9 +138,13 @@ public final class MediaEngine implements AutoCloseable {
     }
 
     private void free(MediaCall call) {
-        for (Endpoint e : call.endpoints()) {
+        List<Endpoint> list = call.endpoints();
+        for (Endpoint e : list) {
             PortPool.close(e.rtp());
             PortPool.close(e.rtcp());
+        }
+        call.loop().dropClosed(); // the ports are really closed only now; then they may be handed out again
+        for (Endpoint e : list) {
             pool.release(e.ports());
             endpoints.decrementAndGet();
         }

@@ -152,6 +152,21 @@ final class MediaLoop implements Runnable {
         }
     }
 
+    /**
+     * On the loop thread, after channels were closed: a channel registered with a selector keeps its port until the
+     * selector drops the cancelled key, so run a selection now (ready keys are served as usual).
+     */
+    void dropClosed() {
+        if (!onLoopThread() || !selector.isOpen()) {
+            return;
+        }
+        try {
+            selector.selectNow(onKey);
+        } catch (IOException e) {
+            LOG.debug("media loop {}: selectNow failed: {}", thread.getName(), e.toString());
+        }
+    }
+
     /** Stops the thread and closes the selector; waits up to {@code millis}. */
     void stop(long millis) {
         running = false;

@@ -290,17 +290,31 @@ class MediaEngineTest {
         engine(10, 1);
         Phone a = phone(1);
         Phone b = phone(2);
-        connect("c", a, b);
-        Phone c = phone(3);
-        Phone d = phone(4);
-        engine.sdpFor("h", "h.1", "h.2", Kind.OFFER, c.sdp("a=inactive"));
-        engine.sdpFor("h", "h.2", "h.1", Kind.ANSWER, d.sdp("a=inactive"));
+        int[] ports = connect("c", a, b);
+        connect("k", phone(5), phone(6));
+        engine.sdpFor("h", "h.1", "h.2", Kind.OFFER, phone(3).sdp("a=inactive"));
+        engine.sdpFor("h", "h.2", "h.1", Kind.ANSWER, phone(4).sdp("a=inactive"));
+        engine.sdpFor("s", "s.1", "s.2", Kind.OFFER, phone(7).sdp("a=sendonly"));
+        engine.sdpFor("s", "s.2", "s.1", Kind.ANSWER, phone(8).sdp("a=recvonly"));
+        engine.sdpFor("z", "z.1", "z.2", Kind.OFFER, phone(9).sdpAt("0.0.0.0"));
+        engine.sdpFor("z", "z.2", "z.1", Kind.ANSWER, phone(10).sdp());
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (!ended.containsKey("c") && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+            a.send(ports[0], 0); // "k" stays quiet, "c" keeps talking for a while, then stops
+            Thread.sleep(ended.containsKey("k") ? 50 : 200);
+            if (!ended.containsKey("k")) {
+                continue;
+            }
+            deadline = Math.min(deadline, System.nanoTime() + 3_000_000_000L);
+            while (!ended.containsKey("c") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
         }
-        assertEquals("media-timeout", ended.get("c"));
-        assertNull(ended.get("h"), "a call on hold both ways has no media to miss");
+        assertEquals("media-timeout", ended.get("k"));
+        assertEquals("media-timeout", ended.get("c"), "silent once a stops sending");
+        assertNull(ended.get("h"), "inactive both ways: no media to miss");
+        assertNull(ended.get("s"), "sendonly/recvonly hold: the holding phone may send nothing");
+        assertNull(ended.get("z"), "c=0.0.0.0 hold");
     }
 
     @Test
