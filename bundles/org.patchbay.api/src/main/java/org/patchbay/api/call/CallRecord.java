@@ -15,7 +15,8 @@ import java.util.List;
  * @param answered   when it was answered, or null
  * @param ended      when it ended
  * @param endReason  {@code normal}, {@code cancelled}, {@code busy}, {@code no-answer}, {@code not-found},
- *                   {@code unavailable}, {@code rejected}, {@code failed}, {@code lost}, {@code admin}
+ *                   {@code unavailable}, {@code rejected}, {@code failed}, {@code lost}, {@code admin}; or the token
+ *                   a {@link CallService#hangup} named, e.g. {@code media-timeout}, {@code media-stopped}
  * @param endedBy    {@code caller}, {@code callee} or {@code system}
  * @param code       the final status the caller saw (200 for an answered call)
  */

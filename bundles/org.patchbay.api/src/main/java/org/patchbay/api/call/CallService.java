@@ -37,7 +37,11 @@ public interface CallService {
 
     Optional<CallInfo> call(String id);
 
-    /** Ends a live call cleanly towards every party (BYE or CANCEL) with the given reason; false when no such call. */
+    /**
+     * Ends a live call cleanly towards every party (BYE or CANCEL) with the given reason; false when no such call. A
+     * reason that is a hyphenated lower-case token (at most 32 characters, e.g. {@code media-timeout}) is the record's
+     * end reason; any other reason is recorded as {@code admin}.
+     */
     boolean hangup(String id, String reason);
 
     /** Number of live calls and live legs (both drop to zero when nothing is in flight). */

@@ -16,6 +16,7 @@ public interface MediaHook {
      * The SDP leg {@code toLeg} of call {@code callId} should receive, given the SDP {@code fromLeg} sent.
      *
      * @return the SDP to send on, or the input unchanged
+     * @throws MediaUnavailableException when no endpoint can be allocated for {@code toLeg} (the core refuses it)
      */
     String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp);
 

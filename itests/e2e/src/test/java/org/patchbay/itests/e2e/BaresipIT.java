@@ -79,6 +79,7 @@ class BaresipIT {
         assertNotNull(alice.waitEvent("CALL_ESTABLISHED", 10_000), () -> "alice: call not established\n" + diagnostics());
         assertNotNull(bob.waitEvent("CALL_ESTABLISHED", 5_000), () -> "bob: call not established\n" + diagnostics());
         Thread.sleep(3_000); // audio flows both ways
+        assertAnchored();
 
         JsonObject hangup = alice.command("hangup", null);
         assertTrue(hangup.get("ok").getAsBoolean(), () -> "hangup refused: " + hangup);
@@ -90,6 +91,29 @@ class BaresipIT {
         bob.close();
         assertHears(bob, ALICE_HZ, BOB_HZ);
         assertHears(alice, BOB_HZ, ALICE_HZ);
+    }
+
+    /**
+     * The node relayed the audio: {@code pb:calls -v} shows two media legs for the call, each with packets received
+     * from its phone and sent to it, from node ports other than the phones' own.
+     */
+    private void assertAnchored() throws Exception {
+        String calls = target.callsWithMedia();
+        if (calls == null) {
+            return; // Kamailio relays no media
+        }
+        System.out.println("pb:calls -v during the call:\n" + calls);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "media \\S+ 127\\.0\\.0\\.1:(\\d+) <-> 127\\.0\\.0\\.1:(\\d+) sendrecv latched; in (\\d+) pkt .*; out (\\d+) pkt")
+                .matcher(calls);
+        int legs = 0;
+        while (m.find()) {
+            legs++;
+            int in = Integer.parseInt(m.group(3));
+            int out = Integer.parseInt(m.group(4));
+            assertTrue(in > 50 && out > 50, () -> "a leg without audio both ways:\n" + calls);
+        }
+        assertEquals(2, legs, () -> "expected two anchored legs in pb:calls -v:\n" + calls + "\n" + diagnostics());
     }
 
     /** At least 1.5 s of the recording is the expected tone, and the tone dominates nearly every block with sound. */

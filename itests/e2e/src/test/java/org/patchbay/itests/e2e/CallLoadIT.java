@@ -86,6 +86,8 @@ class CallLoadIT {
         assertTrue(Distribution.waitFor(5_000, () -> cli("pb:calls").strip().endsWith("0 live calls, 0 live legs")),
                 cli("pb:calls"));
         assertTrue(Distribution.waitFor(5_000, () -> sipHealth().startsWith("0 SIP legs")), sipHealth());
+        // every call's media was anchored and released: no port pair left open
+        assertTrue(Distribution.waitFor(5_000, () -> health("media").startsWith("0 calls, 0 of ")), health("media"));
         assertTrue(Distribution.waitFor(60_000, () -> sipHealth().equals(IDLE_SIP)), sipHealth());
         assertTrue(Distribution.waitFor(10_000, () -> cli("pb:cdr 1").strip().endsWith("1 of "
                 + (ANSWERED + BUSY + CANCELLED) + " records")), cli("pb:cdr 1"));
@@ -121,13 +123,18 @@ class CallLoadIT {
 
     /** The detail of the sip-calls health check in pb:status. */
     private String sipHealth() {
+        return health("sip-calls");
+    }
+
+    /** The detail of a health check in pb:status. */
+    private String health(String check) {
         for (String line : cli("pb:status").split("\n")) {
             String l = line.strip();
-            if (l.startsWith("sip-calls")) {
-                return l.replaceFirst("^sip-calls +UP +", "");
+            if (l.startsWith(check + " ")) {
+                return l.replaceFirst("^" + check + " +UP +", "");
             }
         }
-        return "(no sip-calls check)";
+        return "(no " + check + " check)";
     }
 
     private String cli(String command) {

@@ -65,6 +65,7 @@ final class Distribution implements AutoCloseable {
         d.writeConf("org.patchbay.shell.telnet.cfg", Map.of("port", "" + d.telnet));
         d.writeConf("org.patchbay.sip.cfg", Map.of("host", "127.0.0.1", "udp.port", "" + d.sip, "tcp.port", "" + d.sip,
                 "tls.port", "" + d.sipTls));
+        d.writeConf("org.patchbay.media.cfg", Map.of("host", "127.0.0.1", "address", "127.0.0.1"));
         return d;
     }
 

@@ -33,6 +33,9 @@ interface SipTarget extends AutoCloseable {
     /** The node's own view of the user's registration, or null when the target has none to offer. */
     String registrations(String user) throws Exception;
 
+    /** The node's live calls with each leg's media statistics ({@code pb:calls -v}), or null when the target has none. */
+    String callsWithMedia() throws Exception;
+
     String describe();
 
     /** Extra diagnostics for a failed test (logs). */
@@ -113,6 +116,13 @@ interface SipTarget extends AutoCloseable {
         public String registrations(String user) throws Exception {
             try (Telnet t = new Telnet(node.telnet)) {
                 return t.run("pb:regs " + user + "@" + domain);
+            }
+        }
+
+        @Override
+        public String callsWithMedia() throws Exception {
+            try (Telnet t = new Telnet(node.telnet)) {
+                return t.run("pb:calls -v");
             }
         }
 
@@ -214,6 +224,11 @@ interface SipTarget extends AutoCloseable {
 
         @Override
         public String registrations(String user) {
+            return null;
+        }
+
+        @Override
+        public String callsWithMedia() {
             return null;
         }
 

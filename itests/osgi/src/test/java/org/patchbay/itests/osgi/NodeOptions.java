@@ -46,6 +46,7 @@ final class NodeOptions {
         write(conf.resolve("org.patchbay.store.cfg"), Map.of());
         write(conf.resolve("org.patchbay.sip.cfg"), Map.of("host", "127.0.0.1", "udp.port", "" + ports[3],
                 "tcp.port", "" + ports[3], "tls.port", "" + ports[4]));
+        write(conf.resolve("org.patchbay.media.cfg"), Map.of("host", "127.0.0.1", "address", "127.0.0.1"));
         write(conf.resolve("org.apache.felix.fileinstall-deploy.cfg"), Map.of(
                 "felix.fileinstall.dir", deploy.toString(),
                 "felix.fileinstall.filter", ".*\\\\.jar",

@@ -21,6 +21,7 @@ import org.patchbay.api.identity.Aor;
 import org.patchbay.api.identity.User;
 import org.patchbay.api.location.Binding;
 import org.patchbay.api.media.MediaHook;
+import org.patchbay.api.media.MediaUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ final class Call {
     static final String COMPLETED_ELSEWHERE = "Call completed elsewhere";
 
     private static final Logger LOG = LoggerFactory.getLogger(Call.class);
+    private static final java.util.regex.Pattern RECORD_TOKEN = java.util.regex.Pattern.compile("(?=.{3,32}$)[a-z][a-z0-9]*(-[a-z0-9]+)+");
 
     enum State { ROUTING, RINGING, ANSWERED, ENDED }
 
@@ -58,6 +60,7 @@ final class Call {
     private PendingModify modify;
     private final Map<String, Pending> infos = new HashMap<>();
     private int txns;
+    private boolean mediaRefused;
 
     /** A Modify on its way: who sent it, with which txn, and the txn the other side answers. */
     private record PendingModify(CallLeg from, String fromTxn, String toTxn) {
@@ -130,7 +133,7 @@ final class Call {
             ring(b);
         }
         if (callees.isEmpty()) {
-            failCall(480, "unavailable", "system");
+            failCall(mediaRefused ? 503 : 480, mediaRefused ? "failed" : "unavailable", "system");
             return;
         }
         ringTimer = manager.schedule(() -> execute(this::ringTimeout), manager.ringTimeoutMillis());
@@ -143,6 +146,14 @@ final class Call {
             return;
         }
         CallLeg leg = new CallLeg(this, nextLegId(), CallLeg.Role.CALLEE, null, binding, binding.adapter(), callee);
+        String connectSdp;
+        try {
+            connectSdp = strictSdp(caller, leg, MediaHook.Kind.OFFER, offer);
+        } catch (MediaUnavailableException e) {
+            LOG.warn("call {}: no media for a leg to {}: {}; skipped", id, binding.contact(), e.getMessage());
+            mediaRefused = true;
+            return;
+        }
         try {
             Leg created = factory.create(binding, callerParty, callee, leg);
             if (created == null) {
@@ -157,7 +168,7 @@ final class Call {
         callees.add(leg);
         manager.legStarted();
         leg.state("connecting");
-        leg.send(new LegSignal.Connect(sdp(caller, leg, MediaHook.Kind.OFFER, offer), hops - 1));
+        leg.send(new LegSignal.Connect(connectSdp, hops - 1));
     }
 
     // --- signals from legs ---------------------------------------------------------------------------------------
@@ -331,22 +342,27 @@ final class Call {
         end(code, "no-answer", "system", new LegSignal.Reject(code, code == 480 ? "No Answer" : Outcome.phrase(code)));
     }
 
-    /** Administrative end: BYE to both sides of an answered call, else CANCEL the callees and 487 to the caller. */
+    /**
+     * Administrative end: BYE to both sides of an answered call, else CANCEL the callees and 487 to the caller. A reason
+     * that is a hyphenated record token ({@code media-timeout}, {@code media-stopped}) becomes the record's end reason,
+     * anything else is recorded as {@code admin}.
+     */
     void hangup(String reason) {
         if (state == State.ENDED) {
             return;
         }
         String text = reason == null || reason.isBlank() ? "admin" : reason;
+        String recorded = RECORD_TOKEN.matcher(text).matches() ? text : "admin";
         if (state == State.ANSWERED) {
             winner.send(new LegSignal.Hangup(0, text));
             caller.send(new LegSignal.Hangup(0, text));
             finishLeg(winner, "answered");
             finishLeg(caller, "answered");
-            end(200, "admin", "system", null);
+            end(200, recorded, "system", null);
         } else {
             cancelCallees(0, text);
             finishLeg(caller, "cancelled by system");
-            end(487, "admin", "system", new LegSignal.Reject(487, Outcome.phrase(487)));
+            end(487, recorded, "system", new LegSignal.Reject(487, Outcome.phrase(487)));
         }
     }
 
@@ -414,7 +430,17 @@ final class Call {
         }
     }
 
+    /** The SDP {@code to} receives; when the media engine has no endpoint for it, the SDP passes unanchored. */
     private String sdp(CallLeg from, CallLeg to, MediaHook.Kind kind, String sdp) {
+        try {
+            return strictSdp(from, to, kind, sdp);
+        } catch (MediaUnavailableException e) {
+            LOG.warn("call {}: no media for leg {}: {}; SDP passed unanchored", id, to.id(), e.getMessage());
+            return sdp;
+        }
+    }
+
+    private String strictSdp(CallLeg from, CallLeg to, MediaHook.Kind kind, String sdp) {
         return sdp == null ? null : manager.media(id, from.id(), to.id(), kind, sdp);
     }
 

@@ -50,6 +50,7 @@ import org.patchbay.api.identity.Directory;
 import org.patchbay.api.location.Binding;
 import org.patchbay.api.location.LocationService;
 import org.patchbay.api.media.MediaHook;
+import org.patchbay.api.media.MediaUnavailableException;
 import org.patchbay.api.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -383,6 +384,8 @@ public final class CallManager implements CallService, CallRecords {
         try {
             String out = hook.sdpFor(callId, fromLeg, toLeg, kind, sdp);
             return out == null ? sdp : out;
+        } catch (MediaUnavailableException e) {
+            throw e;
         } catch (RuntimeException e) {
             LOG.warn("call {}: media hook failed, SDP passed unchanged: {}", callId, e.toString());
             return sdp;

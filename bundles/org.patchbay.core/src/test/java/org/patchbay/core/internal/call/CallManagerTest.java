@@ -41,6 +41,7 @@ import org.patchbay.api.identity.User;
 import org.patchbay.api.location.Binding;
 import org.patchbay.api.location.LocationService;
 import org.patchbay.api.media.MediaHook;
+import org.patchbay.api.media.MediaUnavailableException;
 
 class CallManagerTest {
     private static final Aor ALICE = Aor.parse("alice@example.com");
@@ -389,6 +390,39 @@ class CallManagerTest {
         a.signal(new LegSignal.Hangup(0, ""));
         await(() -> released.contains(a.callId()));
         assertEquals(List.of("OFFER:" + OFFER, "ANSWER:" + ANSWER), seen);
+    }
+
+    @Test
+    void noMediaForTheOnlyLegRefusesTheCallWith503() {
+        manager.bindMedia(new MediaHook() {
+            @Override
+            public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
+                throw new MediaUnavailableException("no free RTP port pair");
+            }
+
+            @Override
+            public void release(String callId) {
+            }
+        });
+        FakeLeg alice = caller();
+        LegControl a = manager.place(alice, BOB, OFFER, 70);
+        assertEquals(503, alice.next(LegSignal.Reject.class).code());
+        assertTrue(created.isEmpty(), "no leg towards bob without media");
+        assertEquals("failed", record(a.callId()).endReason());
+        assertNoLeaks();
+    }
+
+    @Test
+    void hangupReasonTokenIsTheRecordedEndReason() {
+        FakeLeg alice = caller();
+        LegControl a = manager.place(alice, BOB, OFFER, 70);
+        FakeLeg bob = answered(alice, 0);
+        assertTrue(manager.hangup(a.callId(), "media-timeout"));
+        alice.next(LegSignal.Hangup.class);
+        bob.next(LegSignal.Hangup.class);
+        assertEquals("media-timeout", record(a.callId()).endReason());
+        assertEquals("system", record(a.callId()).endedBy());
+        assertNoLeaks();
     }
 
     @Test

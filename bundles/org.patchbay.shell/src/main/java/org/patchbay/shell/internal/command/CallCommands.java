@@ -1,23 +1,31 @@
 package org.patchbay.shell.internal.command;
 
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.patchbay.api.call.CallInfo;
 import org.patchbay.api.call.CallRecords;
 import org.patchbay.api.call.CallService;
+import org.patchbay.api.media.MediaService;
+import org.patchbay.api.media.MediaStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code pb:calls}, {@code pb:hangup}, {@code pb:cdr}: live calls and call records. Both references are optional and
- * dynamic, so the commands stay and say what is missing while org.patchbay.core is stopped.
+ * {@code pb:calls}, {@code pb:hangup}, {@code pb:cdr}: live calls and call records, with {@code -v} each leg's media
+ * statistics from org.patchbay.media. Every reference is optional and dynamic, so the commands stay and say what is
+ * missing while org.patchbay.core (or the media engine) is stopped.
  */
 @Component(service = CallCommands.class)
 @GogoCommand(scope = "pb", function = {"calls", "hangup", "cdr"})
@@ -30,6 +38,7 @@ public final class CallCommands {
 
     private final AtomicReference<CallService> calls = new AtomicReference<>();
     private final AtomicReference<CallRecords> records = new AtomicReference<>();
+    private final AtomicReference<MediaService> media = new AtomicReference<>();
     private final Clock clock;
 
     public CallCommands() {
@@ -52,6 +61,16 @@ public final class CallCommands {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
+    void bindMedia(MediaService service) {
+        media.set(service);
+    }
+
+    void unbindMedia(MediaService service) {
+        media.compareAndSet(service, null);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     void bindRecords(CallRecords service) {
         records.set(service);
     }
@@ -61,9 +80,21 @@ public final class CallCommands {
     }
 
     @Descriptor("list the live calls: id, caller, callee, state, age and legs, then the live call and leg counts")
-    public CallTable calls() {
+    public CallTable calls(
+            @Parameter(names = "-v", presentValue = "true", absentValue = "false")
+            @Descriptor("also each leg's media: node and party address, direction, packets and bytes both ways, loss, "
+                    + "jitter, round-trip time") boolean verbose) {
         CallService s = service("pb:calls");
-        return new CallTable(s.calls(), s.liveCalls(), s.liveLegs(), clock.instant());
+        List<CallInfo> list = s.calls();
+        Map<String, List<MediaStats>> stats = null;
+        if (verbose) {
+            MediaService m = media.get();
+            stats = new HashMap<>();
+            for (CallInfo c : list) {
+                stats.put(c.id(), m == null ? List.of() : m.stats(c.id()));
+            }
+        }
+        return new CallTable(list, s.liveCalls(), s.liveLegs(), clock.instant(), stats);
     }
 
     @Descriptor("end a live call cleanly: BYE to both sides when answered, else CANCEL to the callee and 487 to the caller")

@@ -23,6 +23,8 @@ import org.patchbay.api.call.Leg;
 import org.patchbay.api.call.LegControl;
 import org.patchbay.api.call.Party;
 import org.patchbay.api.identity.Aor;
+import org.patchbay.api.media.MediaService;
+import org.patchbay.api.media.MediaStats;
 import org.patchbay.shell.internal.Gogo;
 
 /** pb:calls, pb:hangup and pb:cdr as an operator types them, through a real Gogo runtime. */
@@ -62,6 +64,41 @@ class CallCommandsTest {
         assertTrue(lines[1].matches("k3f9a-1 +alice@example.com +bob@example.com +answered +1 min 15 s +"
                 + "sip:answered@127.0.0.1:5070, sip:answered"), lines[1]);
         assertEquals("1 live call, 2 live legs", lines[2]);
+    }
+
+    @Test
+    void verboseListingShowsEachLegsMedia() throws Exception {
+        live.add(new CallInfo("c1", Party.of(Aor.parse("a@x.org")), Party.of(Aor.parse("b@x.org")), "answered", NOW,
+                NOW, List.of()));
+        live.add(new CallInfo("c2", Party.of(Aor.parse("a@x.org")), Party.of(Aor.parse("c@x.org")), "ringing", NOW,
+                null, List.of()));
+        String[] bare = gogo.run("pb:calls -v").split("\n");
+        assertEquals("  media: not anchored", bare[2], "no media engine: said so");
+        commands.bindMedia(new MediaService() {
+            @Override
+            public List<MediaStats> stats(String callId) {
+                return callId.equals("c1") ? List.of(new MediaStats("c1.1", "127.0.0.1:20000", "127.0.0.1:4000", true,
+                        "sendrecv", 250, 43000, 248, 42656, 2, 0.44, 1, 0.25, 1.5, 0)) : List.of();
+            }
+
+            @Override
+            public int calls() {
+                return 1;
+            }
+
+            @Override
+            public int endpoints() {
+                return 1;
+            }
+        });
+        String[] lines = gogo.run("pb:calls -v").split("\n");
+        assertTrue(lines[1].startsWith("c1 "), lines[1]);
+        assertEquals("  media c1.1 127.0.0.1:20000 <-> 127.0.0.1:4000 sendrecv latched; in 250 pkt 43000 B lost 2 "
+                + "jitter 0.4 ms; out 248 pkt 42656 B; rtcp lost 1 jitter 0.3 ms rtt 1.5 ms; dropped 0", lines[2]);
+        assertTrue(lines[3].startsWith("c2 "), lines[3]);
+        assertEquals("  media: not anchored", lines[4]);
+        assertEquals("2 live calls, 0 live legs", lines[5]);
+        assertEquals(4, gogo.run("pb:calls").split("\n").length, "without -v: the table only");
     }
 
     @Test

@@ -1,0 +1,272 @@
+package org.patchbay.media.internal.relay;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+
+import org.patchbay.api.media.MediaStats;
+import org.patchbay.media.internal.sdp.MediaDescription;
+
+/**
+ * The node's RTP/RTCP port pair for one leg. The leg's SDP (set on the call's signalling thread) says where the party
+ * receives; packets (handled on the owning loop thread only) are validated by latching: the first source that sends
+ * is the party (symmetric RTP), later packets from any other source are dropped, and media for the party goes back to
+ * that source. A new address in the party's SDP unlatches.
+ */
+final class Endpoint {
+    private final String legId;
+    private final PortPool.Pair ports;
+    private final String localAddress;
+    private final long created = System.nanoTime();
+    private final RtpReceiveStats in = new RtpReceiveStats();
+
+    private volatile MediaDescription sdp;
+    private volatile Endpoint peer;
+    private volatile boolean unlatch;
+
+    // loop thread only (volatile where the API reads them)
+    private volatile InetSocketAddress latchedRtp;
+    private InetSocketAddress latchedRtcp;
+    private volatile long lastPacket;
+    private volatile long packetsIn;
+    private volatile long bytesIn;
+    private volatile long packetsOut;
+    private volatile long bytesOut;
+    private volatile long droppedIn;
+    private volatile long reportedLost = -1;
+    private volatile double reportedJitterMs = -1;
+    private volatile double rttMs = -1;
+    private long srMiddleSent = -1;
+    private long srSentAt;
+
+    Endpoint(String legId, PortPool.Pair ports, String localAddress) {
+        this.legId = legId;
+        this.ports = ports;
+        this.localAddress = localAddress;
+        this.lastPacket = created;
+    }
+
+    String legId() {
+        return legId;
+    }
+
+    PortPool.Pair ports() {
+        return ports;
+    }
+
+    int rtpPort() {
+        return ports.rtpPort();
+    }
+
+    DatagramChannel rtp() {
+        return ports.rtp();
+    }
+
+    DatagramChannel rtcp() {
+        return ports.rtcp();
+    }
+
+    // --- signalling side -------------------------------------------------------------------------------------------
+
+    /** The party's latest SDP; a different address or port than before unlatches it. */
+    void describe(MediaDescription d) {
+        MediaDescription old = sdp;
+        if (old != null && d.address() != null && (!d.address().equals(old.address()) || d.port() != old.port())) {
+            unlatch = true;
+        }
+        sdp = d;
+    }
+
+    MediaDescription description() {
+        return sdp;
+    }
+
+    void peer(Endpoint p) {
+        peer = p;
+    }
+
+    Endpoint peer() {
+        return peer;
+    }
+
+    /** This endpoint and its peer point at each other: media flows between them. */
+    boolean paired() {
+        Endpoint p = peer;
+        return p != null && p.peer == this;
+    }
+
+    /** The party's SDP puts the stream on hold: not sendrecv, held with 0.0.0.0, or rejected; or no SDP yet. */
+    boolean held() {
+        MediaDescription d = sdp;
+        return d == null || !d.sends() || !d.receives();
+    }
+
+    long lastPacket() {
+        return lastPacket;
+    }
+
+    void touch(long now) {
+        lastPacket = now;
+    }
+
+    // --- loop thread --------------------------------------------------------------------------------------------------
+
+    /** A datagram arrived on this endpoint's RTP port ({@code onRtcpPort} false) or RTCP port. */
+    void receive(ByteBuffer buf, InetSocketAddress source, boolean onRtcpPort, long now, Rtcp.Report report) {
+        if (unlatch) {
+            unlatch = false;
+            latchedRtp = null;
+            latchedRtcp = null;
+        }
+        int len = buf.remaining();
+        if (len < 8 || (buf.get(0) & 0xc0) != 0x80) {
+            droppedIn++;
+            return;
+        }
+        int type = buf.get(1) & 0xff;
+        boolean rtcp = onRtcpPort || (type >= 192 && type <= 223); // RFC 5761 §4 demultiplexing
+        if (!validSource(source, onRtcpPort)) {
+            droppedIn++;
+            return;
+        }
+        lastPacket = now;
+        if (rtcp) {
+            receiveRtcp(buf, now, report);
+        } else {
+            receiveRtp(buf, len, now);
+        }
+    }
+
+    private boolean validSource(InetSocketAddress source, boolean onRtcpPort) {
+        if (onRtcpPort) {
+            if (latchedRtcp == null) {
+                latchedRtcp = source;
+                return true;
+            }
+            return latchedRtcp.equals(source);
+        }
+        InetSocketAddress l = latchedRtp;
+        if (l == null) {
+            latchedRtp = source;
+            return true;
+        }
+        return l.equals(source);
+    }
+
+    private void receiveRtp(ByteBuffer buf, int len, long now) {
+        if (len < 12) {
+            droppedIn++;
+            return;
+        }
+        packetsIn++;
+        bytesIn += len;
+        MediaDescription d = sdp;
+        int pt = buf.get(1) & 0x7f;
+        int clock = d == null ? 8000 : d.clock(pt);
+        long arrival = (now - created) / 1000 * clock / 1_000_000;
+        in.update(buf.getInt(8) & 0xffffffffL, buf.getShort(2) & 0xffff, buf.getInt(4) & 0xffffffffL, arrival, clock,
+                d == null || pt != d.eventType());
+        Endpoint p = peer;
+        if (p == null || p.peer != this || d == null || !d.sends()) {
+            droppedIn++;
+            return;
+        }
+        p.sendRtp(buf, len);
+    }
+
+    private void receiveRtcp(ByteBuffer buf, long now, Rtcp.Report report) {
+        if (!Rtcp.read(buf, report)) {
+            droppedIn++;
+            return;
+        }
+        Endpoint p = peer;
+        if (report.block) {
+            MediaDescription d = sdp;
+            reportedLost = report.cumulativeLost;
+            int clock = d == null ? 8000 : d.clock(firstPayloadClockType(d));
+            reportedJitterMs = report.jitter * 1000.0 / clock;
+            if (report.lsr != 0 && report.lsr == srMiddleSent) {
+                long rtt = now - srSentAt - report.dlsr * 1_000_000_000L / 65536;
+                if (rtt >= 0) {
+                    rttMs = rtt / 1_000_000.0;
+                }
+            }
+        }
+        if (p != null && p.peer == this) {
+            p.sendRtcp(buf, report, now);
+        }
+    }
+
+    private static int firstPayloadClockType(MediaDescription d) {
+        int[] clocks = d.clocks();
+        for (int pt = 0; pt < clocks.length; pt++) {
+            if (clocks[pt] > 0 && pt != d.eventType()) {
+                return pt;
+            }
+        }
+        return 0;
+    }
+
+    /** Sends an RTP packet from the peer to this party, when this party wants media. */
+    private void sendRtp(ByteBuffer buf, int len) {
+        MediaDescription d = sdp;
+        if (d == null || !d.receives()) {
+            return;
+        }
+        InetSocketAddress to = latchedRtp != null ? latchedRtp : d.rtp();
+        if (to == null) {
+            return;
+        }
+        buf.position(0);
+        if (send(ports.rtp(), buf, to)) {
+            packetsOut++;
+            bytesOut += len;
+        }
+    }
+
+    /** Relays the peer's RTCP to this party; an SR's time is noted to compute the RTT from this party's answer. */
+    private void sendRtcp(ByteBuffer buf, Rtcp.Report report, long now) {
+        MediaDescription d = sdp;
+        if (d == null || d.port() == 0 || d.address() == null && latchedRtp == null) {
+            return;
+        }
+        Endpoint p = peer;
+        boolean mux = d.mux() && p != null && p.sdp != null && p.sdp.mux();
+        InetSocketAddress to = mux ? (latchedRtp != null ? latchedRtp : d.rtp())
+                : (latchedRtcp != null ? latchedRtcp : d.rtcp());
+        if (to == null) {
+            return;
+        }
+        buf.position(0);
+        if (send(mux ? ports.rtp() : ports.rtcp(), buf, to) && report.senderReport) {
+            srMiddleSent = report.ntpMiddle;
+            srSentAt = now;
+        }
+    }
+
+    private static boolean send(DatagramChannel ch, ByteBuffer buf, InetSocketAddress to) {
+        try {
+            return ch.send(buf, to) > 0;
+        } catch (IOException e) {
+            return false; // unreachable party or full socket buffer: the packet is lost, as on the wire
+        }
+    }
+
+    // --- API ---------------------------------------------------------------------------------------------------------
+
+    MediaStats stats() {
+        MediaDescription d = sdp;
+        InetSocketAddress l = latchedRtp;
+        InetSocketAddress target = l != null ? l : d == null ? null : d.rtp();
+        return new MediaStats(legId, localAddress + ":" + ports.rtpPort(),
+                target == null ? "" : target.getAddress().getHostAddress() + ":" + target.getPort(), l != null,
+                d == null ? "" : direction(d), packetsIn, bytesIn, packetsOut, bytesOut, in.lost(), in.jitterMs(),
+                reportedLost, reportedJitterMs, rttMs, droppedIn);
+    }
+
+    private static String direction(MediaDescription d) {
+        return d.address() == null && d.port() != 0 && d.direction().receives() ? d.direction() + " (held 0.0.0.0)"
+                : d.direction().toString();
+    }
+}

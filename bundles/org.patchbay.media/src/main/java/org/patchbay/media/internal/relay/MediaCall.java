@@ -1,0 +1,95 @@
+package org.patchbay.media.internal.relay;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.patchbay.api.media.MediaStats;
+
+/**
+ * The endpoints of one call, all on one {@link MediaLoop}. Changed on the call's signalling thread (the core calls the
+ * hook serially per call); read by the loop and by statistics requests.
+ */
+final class MediaCall {
+    private final String id;
+    private final MediaLoop loop;
+    private final Map<String, Endpoint> legs = new ConcurrentHashMap<>();
+    private volatile long quietSince = System.nanoTime();
+    private volatile boolean ended;
+
+    MediaCall(String id, MediaLoop loop) {
+        this.id = id;
+        this.loop = loop;
+    }
+
+    String id() {
+        return id;
+    }
+
+    MediaLoop loop() {
+        return loop;
+    }
+
+    Endpoint leg(String legId) {
+        return legs.get(legId);
+    }
+
+    void add(Endpoint e) {
+        legs.put(e.legId(), e);
+    }
+
+    List<Endpoint> endpoints() {
+        return new ArrayList<>(legs.values());
+    }
+
+    int size() {
+        return legs.size();
+    }
+
+    List<MediaStats> stats() {
+        List<MediaStats> list = new ArrayList<>();
+        legs.values().forEach(e -> list.add(e.stats()));
+        list.sort(java.util.Comparator.comparing(MediaStats::legId));
+        return list;
+    }
+
+    /** The media path changed (new SDP): the timeout counts from now. */
+    void restartClock() {
+        quietSince = System.nanoTime();
+    }
+
+    /**
+     * Nanoseconds since media was last expected and seen: the newest packet (RTP or RTCP) from any paired leg, or the
+     * last change of the media path; 0 while media is not expected: no pair yet, or a paired leg on hold in any
+     * direction (a holding phone often sends nothing, not even RTCP, however its SDP says sendonly).
+     */
+    long silentFor(long now) {
+        boolean expected = false;
+        boolean held = false;
+        long last = quietSince;
+        for (Endpoint e : legs.values()) {
+            if (!e.paired()) {
+                continue;
+            }
+            expected = true;
+            held |= e.held();
+            last = Math.max(last, e.lastPacket());
+        }
+        if (!expected || held) {
+            quietSince = now;
+            return 0;
+        }
+        return now - last;
+    }
+
+    boolean markEnded() {
+        boolean was = ended;
+        ended = true;
+        return !was;
+    }
+
+    boolean ended() {
+        return ended;
+    }
+}

@@ -1,0 +1,228 @@
+package org.patchbay.media.internal.relay;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.patchbay.api.media.MediaHook;
+import org.patchbay.api.media.MediaStats;
+import org.patchbay.media.internal.sdp.MediaDescription;
+import org.patchbay.media.internal.sdp.Sdp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The anchoring relay: one endpoint (RTP/RTCP port pair) per leg, SDP of every leg rewritten to the node's endpoint
+ * for that leg, media relayed between the two legs that point at each other. Plain object, no OSGi: the component
+ * owns one per configuration.
+ *
+ * <p>Pairing: the leg an SDP goes to points at the leg it came from; the leg it came from points back only when it
+ * points nowhere yet. With forking the caller's offer reaches every callee leg, each callee leg points at the caller,
+ * and the caller points at whichever callee leg last sent it SDP (early media, then the answer).
+ */
+public final class MediaEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MediaEngine.class);
+
+    /**
+     * @param host           address the media ports bind
+     * @param address        address written into SDP (where parties send media)
+     * @param timeoutSeconds media timeout, 0 = off
+     * @param anchor         false: SDP passes unchanged, nothing is relayed
+     */
+    public record Settings(String host, String address, int portMin, int portMax, int threads, int timeoutSeconds,
+                           boolean anchor) {
+    }
+
+    /** The core as the engine sees it. */
+    public interface Calls {
+        /** Whether the call is answered (the media timeout applies only then). */
+        boolean answered(String callId);
+
+        /** Ends the call towards every party; {@code reason} is the record's end reason. */
+        void end(String callId, String reason);
+    }
+
+    private final Settings settings;
+    private final Calls core;
+    private final PortPool pool;
+    private final List<MediaLoop> loops = new ArrayList<>();
+    private final Map<String, MediaCall> calls = new ConcurrentHashMap<>();
+    private final AtomicInteger nextLoop = new AtomicInteger();
+    private final AtomicInteger endpoints = new AtomicInteger();
+    private final Object lifecycle = new Object();
+    private final long timeoutNanos;
+    private boolean closed;
+
+    public MediaEngine(Settings settings, Calls core) throws IOException {
+        this.settings = settings;
+        this.core = core;
+        this.pool = new PortPool(settings.host(), settings.portMin(), settings.portMax());
+        this.timeoutNanos = settings.timeoutSeconds() * 1_000_000_000L;
+        int threads = Math.max(1, settings.threads());
+        try {
+            for (int i = 0; i < threads; i++) {
+                loops.add(new MediaLoop("pb-media-" + (i + 1), this::checkTimeout));
+            }
+        } catch (IOException e) {
+            loops.forEach(l -> l.stop(0));
+            throw e;
+        }
+        loops.forEach(MediaLoop::start);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** {@link MediaHook#sdpFor}: learns {@code fromLeg}'s media, returns the SDP pointing {@code toLeg} at the node. */
+    public String sdpFor(String callId, String fromLeg, String toLeg, MediaHook.Kind kind, String sdp) {
+        if (!settings.anchor()) {
+            return sdp;
+        }
+        MediaDescription d = Sdp.parse(sdp);
+        MediaCall call = calls.computeIfAbsent(callId, id -> new MediaCall(id, loops.get(
+                Math.floorMod(nextLoop.getAndIncrement(), loops.size()))));
+        Endpoint from = endpoint(call, fromLeg);
+        Endpoint to = endpoint(call, toLeg);
+        from.describe(d);
+        to.peer(from);
+        if (from.peer() == null) {
+            from.peer(to);
+        }
+        call.restartClock();
+        LOG.debug("call {}: {} {} from {} ({}) to {} on port {}", callId, kind, d, fromLeg, from.rtpPort(), toLeg,
+                to.rtpPort());
+        return Sdp.rewrite(sdp, settings.address(), to.rtpPort(), to.rtpPort() + 1);
+    }
+
+    private Endpoint endpoint(MediaCall call, String legId) {
+        Endpoint e = call.leg(legId);
+        if (e != null) {
+            return e;
+        }
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("media engine stopped");
+            }
+            e = new Endpoint(legId, pool.allocate(), settings.address());
+            call.add(e);
+            endpoints.incrementAndGet();
+            if (call.size() == 1) {
+                call.loop().adopt(call);
+            }
+            call.loop().register(e);
+        }
+        return e;
+    }
+
+    /** {@link MediaHook#release}: closes the call's ports (on its loop thread). */
+    public void release(String callId) {
+        MediaCall call = calls.remove(callId);
+        if (call == null) {
+            return;
+        }
+        call.markEnded();
+        call.loop().forget(call);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("call {}: media released: {}", callId, call.stats());
+        }
+        synchronized (lifecycle) {
+            if (closed) {
+                return; // close() frees every port
+            }
+            call.loop().execute(() -> free(call));
+        }
+    }
+
+    private void free(MediaCall call) {
+        List<Endpoint> list = call.endpoints();
+        for (Endpoint e : list) {
+            PortPool.close(e.rtp());
+            PortPool.close(e.rtcp());
+        }
+        call.loop().dropClosed(); // the ports are really closed only now; then they may be handed out again
+        for (Endpoint e : list) {
+            pool.release(e.ports());
+            endpoints.decrementAndGet();
+        }
+    }
+
+    public List<MediaStats> stats(String callId) {
+        MediaCall call = callId == null ? null : calls.get(callId);
+        return call == null ? List.of() : call.stats();
+    }
+
+    public int calls() {
+        return calls.size();
+    }
+
+    public int endpoints() {
+        return endpoints.get();
+    }
+
+    public int portsInUse() {
+        return pool.inUse();
+    }
+
+    public int portCapacity() {
+        return pool.capacity();
+    }
+
+    public boolean healthy() {
+        return loops.stream().allMatch(MediaLoop::alive);
+    }
+
+    private void checkTimeout(MediaCall call, long now) {
+        if (timeoutNanos == 0 || call.ended()) {
+            return;
+        }
+        long silent = call.silentFor(now);
+        if (silent < timeoutNanos) {
+            return;
+        }
+        if (!core.answered(call.id())) {
+            call.restartClock();
+            return;
+        }
+        if (call.markEnded()) {
+            LOG.info("call {}: no media for {} s, ending it (media-timeout)", call.id(), silent / 1_000_000_000L);
+            core.end(call.id(), "media-timeout");
+        }
+    }
+
+    /**
+     * Stops relaying: with {@code endCalls}, every anchored call is ended ({@code media-stopped}: BYE to both parties,
+     * record written by the core); then the loops stop and every port is closed.
+     */
+    public void close(boolean endCalls) {
+        synchronized (lifecycle) {
+            closed = true;
+        }
+        List<MediaCall> live = new ArrayList<>(calls.values());
+        if (endCalls && !live.isEmpty()) {
+            LOG.info("media: stopping, ending {} anchored calls (media-stopped)", live.size());
+        }
+        for (MediaCall c : live) {
+            if (endCalls && c.markEnded()) {
+                try {
+                    core.end(c.id(), "media-stopped");
+                } catch (RuntimeException e) {
+                    LOG.warn("call {}: could not be ended: {}", c.id(), e.toString());
+                }
+            }
+        }
+        loops.forEach(l -> l.stop(2000));
+        for (MediaCall c : live) {
+            calls.remove(c.id());
+            free(c);
+        }
+    }
+
+    @Override
+    public void close() {
+        close(true);
+    }
+}
