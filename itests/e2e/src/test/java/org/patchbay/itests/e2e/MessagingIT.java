@@ -155,8 +155,10 @@ class MessagingIT {
         send("uac_message.xml", alice, bob, 1, "across an update");
         String id = bundleId("org.patchbay.messaging");
         cli("stop " + id);
+        assertTrue(cli("lb -s org.patchbay.messaging").contains("Resolved"), cli("lb -s org.patchbay.messaging"));
         cli("update " + id);
         cli("start " + id);
+        assertTrue(cli("lb -s org.patchbay.messaging").contains("Active"), cli("lb -s org.patchbay.messaging"));
         assertTrue(Distribution.waitFor(20_000, () -> cli("pb:msgqueue " + bob + "@" + DOMAIN).contains("1 message")),
                 "after the update: " + cli("pb:msgqueue"));
         int phone = register(bob);
