@@ -168,7 +168,43 @@ class MessagingIT {
         assertEquals(List.of("across an update #1"), received("bob5"));
     }
 
+    @Test
+    void restSendsPagesTheConversationAndRefusesLikeSip() throws Exception {
+        String alice = user("alice6");
+        String bob = user("bob6");
+        for (int i = 1; i <= 3; i++) {
+            HttpResponse<String> r = node.api("POST", "/messages", "{\"from\":\"" + alice + "@" + DOMAIN + "\",\"to\":\""
+                    + bob + "@" + DOMAIN + "\",\"body\":\"rest " + i + "\"}");
+            assertEquals(202, r.statusCode(), r.body());
+        }
+        String pair = "/messages?user=" + bob + "@" + DOMAIN + "&peer=" + alice + "@" + DOMAIN;
+        JsonObject first = JsonParser.parseString(node.api("GET", pair + "&limit=2", null).body()).getAsJsonObject();
+        assertEquals(List.of("rest 3", "rest 2"), bodies(first.getAsJsonArray("messages")));
+        JsonObject second = JsonParser.parseString(node.api("GET", pair + "&limit=2&before=" + first.get("next").getAsLong(),
+                null).body()).getAsJsonObject();
+        assertEquals(List.of("rest 1"), bodies(second.getAsJsonArray("messages")));
+        assertTrue(second.get("next").isJsonNull());
+        String queue = node.api("GET", "/messages/queue?user=" + bob + "@" + DOMAIN, null).body();
+        assertEquals(3, JsonParser.parseString(queue).getAsJsonObject().getAsJsonArray("messages").size(), queue);
+        assertTrue(cli("pb:messages " + alice + "@" + DOMAIN + " " + bob + "@" + DOMAIN).contains("3 messages"));
+
+        HttpResponse<String> big = node.api("POST", "/messages", "{\"from\":\"" + alice + "@" + DOMAIN + "\",\"to\":\""
+                + bob + "@" + DOMAIN + "\",\"body\":\"" + "x".repeat(3000) + "\"}");
+        assertEquals(413, big.statusCode(), big.body());
+        HttpResponse<String> unknown = node.api("POST", "/messages", "{\"from\":\"" + alice + "@" + DOMAIN
+                + "\",\"to\":\"nobody@" + DOMAIN + "\",\"body\":\"hi\"}");
+        assertEquals(404, unknown.statusCode(), unknown.body());
+        assertEquals(400, node.api("POST", "/messages", "{not json").statusCode());
+        assertEquals(401, node.request("GET", "/api/v1/messages", null, null).statusCode());
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
+
+    private static List<String> bodies(JsonArray messages) {
+        List<String> out = new ArrayList<>();
+        messages.forEach(m -> out.add(m.getAsJsonObject().get("body").getAsString()));
+        return out;
+    }
 
     /** Creates user {@code name} and its SIPp injection file; returns the name. */
     private String user(String name) throws Exception {
