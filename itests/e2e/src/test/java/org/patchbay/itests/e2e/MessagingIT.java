@@ -2,6 +2,7 @@ package org.patchbay.itests.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -56,8 +57,13 @@ class MessagingIT {
             try {
                 node.stop(30_000);
             } catch (IllegalStateException e) {
+                // what the node is stuck on: a thread dump (SIGQUIT) into its output
+                new ProcessBuilder("kill", "-3", Long.toString(node.process().pid())).start().waitFor();
+                Thread.sleep(1000);
+                List<String> out = node.output();
                 node.kill9();
-                throw e;
+                throw new IllegalStateException(e.getMessage() + "; output:\n"
+                        + String.join("\n", out.subList(Math.max(0, out.size() - 400), out.size())), e);
             }
         }
     }
@@ -166,6 +172,23 @@ class MessagingIT {
             assertEquals(0, uas.await(20), uas.output());
         }
         assertEquals(List.of("across an update #1"), received("bob5"));
+    }
+
+    /** A real phone: baresip registers, gets the message and answers 2xx, which the node records as delivered once. */
+    @Test
+    void baresipReceivesTheMessage() throws Exception {
+        assumeTrue(Files.isExecutable(Baresip.BINARY), "baresip is not installed (apt-get install baresip)");
+        String alice = user("alice7");
+        String bob = user("bob7");
+        Path tone = work.resolve("bob7.wav");
+        Tones.writeSine(tone, 440, 8000, 1);
+        try (Baresip phone = Baresip.start(work.resolve("bob7"), bob, PASSWORD, DOMAIN, node.sip, tone)) {
+            assertTrue(phone.waitRegistered(15_000), phone.output());
+            send("uac_message.xml", alice, bob, 1, "hello baresip");
+            long id = history(alice, bob).get(0).getAsJsonObject().get("id").getAsLong();
+            assertTrue(Distribution.waitFor(10_000, () -> deliveredOnce(id, 1)), message(id) + "\n" + phone.output());
+            // baresip 1.0 prints received messages on stdout, which it does not flush into a pipe: its 2xx is the proof
+        }
     }
 
     @Test
