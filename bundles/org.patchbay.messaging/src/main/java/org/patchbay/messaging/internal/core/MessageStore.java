@@ -258,6 +258,40 @@ final class MessageStore {
         }
     }
 
+    /**
+     * Deliveries still pending but untouched since {@code before} belong to devices that went away (unregistered or
+     * expired while waiting for a retry): they count as failed, and messages that some device has then settle.
+     * Returns how many deliveries were given up.
+     */
+    int abandonStale(Instant before) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int n;
+                try (PreparedStatement ps = c.prepareStatement("UPDATE pb_message_delivery SET status = 'FAILED' "
+                        + "WHERE status = 'PENDING' AND updated < ?")) {
+                    ps.setObject(1, time(before));
+                    n = ps.executeUpdate();
+                }
+                if (n > 0) {
+                    try (Statement s = c.createStatement()) {
+                        s.executeUpdate("UPDATE pb_message SET settled = TRUE WHERE settled = FALSE AND EXISTS (SELECT 1 "
+                                + "FROM pb_message_delivery d WHERE d.message_id = pb_message.id AND d.status = 'DELIVERED') "
+                                + "AND NOT EXISTS (SELECT 1 FROM pb_message_delivery d WHERE d.message_id = pb_message.id "
+                                + "AND d.status = 'PENDING')");
+                    }
+                }
+                c.commit();
+                return n;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
     /** Recipients with unsettled messages. */
     List<Aor> recipientsWithOpen() throws SQLException {
         List<Aor> out = new ArrayList<>();

@@ -62,6 +62,7 @@ public final class MessagingService implements MessageService, HealthCheck, Even
     static final String PID = "org.patchbay.messaging";
     static final String HEALTH = "messaging";
     static final int MAX_PAGE = 500;
+    static final java.time.Duration STALE_PENDING = java.time.Duration.ofMinutes(15);
 
     @ObjectClassDefinition(name = "Patchbay messaging", description = "Pager-mode messages between users: limits, delivery "
             + "retries and retention")
@@ -383,6 +384,11 @@ public final class MessagingService implements MessageService, HealthCheck, Even
             Settings s = settings;
             Instant now = clock.instant();
             int purged = store.purgeSettled(now.minus(s.retention()));
+            // longer than the longest retry wait plus an answer timeout: nobody is working on these any more
+            int abandoned = store.abandonStale(now.minus(STALE_PENDING));
+            if (abandoned > 0) {
+                LOG.info("{} deliveries to devices that went away given up", abandoned);
+            }
             for (Message m : store.expireUnsettled(now.minus(s.undeliveredRetention()))) {
                 LOG.info("message {} from {} to {} dropped undelivered after {} days (undelivered.retention.days)", m.id(),
                         m.from(), m.to(), s.undeliveredRetention().toDays());

@@ -201,6 +201,25 @@ abstract class MessagingContract {
         assertTrue(service.find(waiting.id()).isEmpty(), "undelivered and older than undelivered.retention.days (90)");
     }
 
+    @Test
+    void aDeviceThatWentAwayDuringRetriesNoLongerHoldsTheMessageOpen() throws Exception {
+        locations.add("bob@example.com", "sip:bob@127.0.0.1:5062", null);
+        locations.add("bob@example.com", "sip:bob@127.0.0.1:5064", null);
+        sip.answer = b -> b.contact().endsWith("5064") ? 503 : 200;
+        Message m = send("one phone answers");
+        assertTrue(waitFor(() -> service.find(m.id()).orElseThrow().status() == MessageStatus.DELIVERED));
+        locations.unbind(BOB, "sip:bob@127.0.0.1:5064");
+        service.deactivate();
+        service = startAt(Duration.ofMinutes(20));
+        service.sweepNow();
+        locations.add("bob@example.com", "sip:bob@127.0.0.1:5066", null);
+        service.handleEvent(bound("bob@example.com", "sip:bob@127.0.0.1:5066"));
+        Thread.sleep(500);
+        assertEquals(List.of(), sip.texts("sip:bob@127.0.0.1:5066"), "settled: a device registering later does not get it");
+        assertTrue(service.find(m.id()).orElseThrow().deliveries().stream()
+                .anyMatch(d -> d.device().endsWith("5064") && d.status() == DeliveryStatus.FAILED));
+    }
+
     private MessagingService startAt(Duration ahead) {
         Clock later = Clock.offset(Clock.systemUTC(), ahead);
         MessagingService m = new MessagingService(new MessageStore(ds), users, locations, later, settings(0, 3));
