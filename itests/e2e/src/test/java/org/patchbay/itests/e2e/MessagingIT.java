@@ -241,7 +241,8 @@ class MessagingIT {
 
     /** Registers {@code user} (digest, UDP) from a fresh port; returns the port its phone then listens on. */
     private int register(String user) throws Exception {
-        try (Sipp reg = Sipp.start(work, 0, "register_auth.xml", "127.0.0.1:" + node.sip, "-inf",
+        // a port free for UDP too: a running phone holds UDP ports that a TCP probe cannot see
+        try (Sipp reg = Sipp.start(work, SipTarget.freeSipPort(), "register_auth.xml", "127.0.0.1:" + node.sip, "-inf",
                 work.resolve(user + ".csv").toString(), "-m", "1", "-timeout", "15", "-timeout_error")) {
             assertEquals(0, reg.await(20), reg.output());
             return reg.port;
@@ -268,7 +269,7 @@ class MessagingIT {
         for (int i = 0; i + 1 < keys.length; i += 2) {
             args.addAll(List.of("-key", keys[i], keys[i + 1].isEmpty() ? "-" : keys[i + 1]));
         }
-        try (Sipp uac = Sipp.start(work, 0, scenario, "127.0.0.1:" + node.sip, args.toArray(new String[0]))) {
+        try (Sipp uac = Sipp.start(work, SipTarget.freeSipPort(), scenario, "127.0.0.1:" + node.sip, args.toArray(new String[0]))) {
             assertEquals(0, uac.await(30), scenario + " from " + from + " to " + to + ": " + uac.output()
                     + "\nnode log:\n" + tail(node.log()));
         }

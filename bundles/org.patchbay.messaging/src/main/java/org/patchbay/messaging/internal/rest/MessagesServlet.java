@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import com.google.gson.Gson;
@@ -88,7 +89,7 @@ public final class MessagesServlet extends HttpServlet {
             if (e.reason() == MessagingException.Reason.RATE_LIMITED) {
                 res.setHeader("Retry-After", Integer.toString(Math.max(1, e.retryAfterSeconds())));
             }
-            error(res, status(e), e.reason().name().toLowerCase(), e.getMessage());
+            error(res, status(e), e.reason().name().toLowerCase(Locale.ROOT), e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", req.getMethod(), req.getRequestURI(), e);
             error(res, 500, "internal_error", "the request failed on the server; see the node log");
@@ -194,8 +195,8 @@ public final class MessagesServlet extends HttpServlet {
         o.addProperty("from", m.from().toString());
         o.addProperty("to", m.to().toString());
         o.addProperty("contentType", m.contentType());
-        boolean text = m.contentType().toLowerCase().startsWith("text/") || m.contentType().toLowerCase().startsWith("message/")
-                || m.contentType().toLowerCase().contains("xml") || m.contentType().toLowerCase().contains("json");
+        String type = m.contentType().toLowerCase(Locale.ROOT);
+        boolean text = type.startsWith("text/") || type.startsWith("message/") || type.contains("xml") || type.contains("json");
         o.addProperty("encoding", text ? "utf-8" : "base64");
         o.addProperty("body", text ? m.text() : Base64.getEncoder().encodeToString(m.body()));
         o.addProperty("created", m.created().toString());
@@ -233,7 +234,7 @@ public final class MessagesServlet extends HttpServlet {
 
     private static JsonObject readObject(HttpServletRequest req) throws ApiError, IOException {
         String type = req.getContentType();
-        if (type == null || !type.toLowerCase().startsWith("application/json")) {
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new ApiError(415, "unsupported_media_type", "send Content-Type: application/json");
         }
         byte[] bytes;
