@@ -226,7 +226,8 @@ final class MessageStore {
 
     /**
      * Applies an IMDN disposition reported by {@code recipient} about a message it got from {@code sender}: DISPLAYED
-     * always wins, DELIVERED only over QUEUED. {@code imdnId} is the IMDN Message-ID or the store id in decimal.
+     * always wins, DELIVERED only over QUEUED. {@code imdnId} is the IMDN Message-ID or the store id in decimal;
+     * {@code sender} may be null (any sender).
      * Returns the id of the message updated.
      */
     Optional<Long> receipt(Aor sender, Aor recipient, String imdnId, MessageStatus status) throws SQLException {
@@ -234,12 +235,15 @@ final class MessageStore {
         long numeric = imdnId.matches("\\d{1,18}") ? Long.parseLong(imdnId) : -1;
         try (Connection c = dataSource.getConnection()) {
             Long id = null;
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM pb_message WHERE sender = ? AND recipient = ? "
-                    + "AND (imdn_id = ? OR id = ?) ORDER BY id DESC LIMIT 1")) {
-                ps.setString(1, sender.toString());
-                ps.setString(2, recipient.toString());
-                ps.setString(3, imdnId);
-                ps.setLong(4, numeric);
+            // without a sender (a receipt through the API) any sender's message to this recipient matches
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM pb_message WHERE (sender = ? OR ? IS NULL) "
+                    + "AND recipient = ? AND kind = 'message' AND (imdn_id = ? OR id = ?) ORDER BY id DESC LIMIT 1")) {
+                String from = sender == null ? null : sender.toString();
+                ps.setString(1, from);
+                ps.setString(2, from);
+                ps.setString(3, recipient.toString());
+                ps.setString(4, imdnId);
+                ps.setLong(5, numeric);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         id = rs.getLong(1);

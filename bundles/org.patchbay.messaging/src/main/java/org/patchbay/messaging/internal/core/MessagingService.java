@@ -3,7 +3,6 @@ package org.patchbay.messaging.internal.core;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -112,7 +111,7 @@ public final class MessagingService implements MessageService, HealthCheck, Even
     private final ScheduledExecutorService worker;
     private final Dispatcher dispatcher;
     private volatile Settings settings;
-    private volatile EventAdmin events;
+    private final Notifier notifier = new Notifier();
     private volatile long unsettled;
     private volatile String problem;
     private ScheduledFuture<?> sweeps;
@@ -137,7 +136,8 @@ public final class MessagingService implements MessageService, HealthCheck, Even
         });
         w.setRemoveOnCancelPolicy(true);
         this.worker = w;
-        this.dispatcher = new Dispatcher(store, location, deliverers::get, worker, clock, settings, this::delivered);
+        this.dispatcher = new Dispatcher(store, location, deliverers::get, worker, clock, settings,
+                (m, device) -> notifier.post(MessageEvents.DELIVERED, m, device));
     }
 
     private static MessageStore migrated(Database database, BundleContext context) {
@@ -176,13 +176,11 @@ public final class MessagingService implements MessageService, HealthCheck, Even
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindEvents(EventAdmin ea) {
-        events = ea;
+        notifier.eventAdmin(ea);
     }
 
     void unbindEvents(EventAdmin ea) {
-        if (events == ea) {
-            events = null;
-        }
+        notifier.clear(ea);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -275,7 +273,7 @@ public final class MessagingService implements MessageService, HealthCheck, Even
             }
             long id = store.insert(new MessageStore.NewMessage(from, to, contentType, body, now, kind, imdnId, dispositions));
             Message m = new Message(id, from, to, contentType, body, now, MessageStatus.QUEUED, imdnId, dispositions, List.of());
-            post(MessageEvents.STORED, m, null);
+            notifier.post(MessageEvents.STORED, m, null);
             dispatcher.kick(to);
             return m;
         } catch (SQLException e) {
@@ -323,16 +321,7 @@ public final class MessagingService implements MessageService, HealthCheck, Even
 
     private void receipted(long id, Aor sender, Aor recipient, MessageStatus status) {
         if (status == MessageStatus.DISPLAYED) {
-            EventAdmin ea = events;
-            if (ea != null) {
-                Map<String, Object> p = new HashMap<>();
-                p.put(MessageEvents.ID, id);
-                p.put(MessageEvents.TO, recipient.toString());
-                if (sender != null) {
-                    p.put(MessageEvents.FROM, sender.toString());
-                }
-                ea.postEvent(new Event(MessageEvents.DISPLAYED, p));
-            }
+            notifier.displayed(id, sender, recipient);
         }
     }
 
@@ -341,26 +330,6 @@ public final class MessagingService implements MessageService, HealthCheck, Even
             throw new MessagingException(Reason.INVALID, "limit must be 1.." + MAX_PAGE + ", got " + limit);
         }
         return limit;
-    }
-
-    private void delivered(Message m, String device) {
-        post(MessageEvents.DELIVERED, m, device);
-    }
-
-    private void post(String topic, Message m, String device) {
-        EventAdmin ea = events;
-        if (ea == null) {
-            return;
-        }
-        Map<String, Object> p = new HashMap<>();
-        p.put(MessageEvents.ID, m.id());
-        p.put(MessageEvents.FROM, m.from().toString());
-        p.put(MessageEvents.TO, m.to().toString());
-        p.put(MessageEvents.CONTENT_TYPE, m.contentType());
-        if (device != null) {
-            p.put(MessageEvents.DEVICE, device);
-        }
-        ea.postEvent(new Event(topic, p));
     }
 
     /** Location events: a device registered or refreshed. Never blocks (the work goes to the worker). */
@@ -392,7 +361,7 @@ public final class MessagingService implements MessageService, HealthCheck, Even
             for (Message m : store.expireUnsettled(now.minus(s.undeliveredRetention()))) {
                 LOG.info("message {} from {} to {} dropped undelivered after {} days (undelivered.retention.days)", m.id(),
                         m.from(), m.to(), s.undeliveredRetention().toDays());
-                post(MessageEvents.FAILED, m, null);
+                notifier.post(MessageEvents.FAILED, m, null);
             }
             if (purged > 0) {
                 LOG.info("{} delivered messages older than {} days deleted (retention.days)", purged, s.retention().toDays());

@@ -220,6 +220,33 @@ abstract class MessagingContract {
                 .anyMatch(d -> d.device().endsWith("5064") && d.status() == DeliveryStatus.FAILED));
     }
 
+    @Test
+    void storedDeliveredAndDisplayedAreEvents() throws Exception {
+        List<org.osgi.service.event.Event> posted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        service.bindEvents(new org.osgi.service.event.EventAdmin() {
+            @Override
+            public void postEvent(org.osgi.service.event.Event event) {
+                posted.add(event);
+            }
+
+            @Override
+            public void sendEvent(org.osgi.service.event.Event event) {
+                posted.add(event);
+            }
+        });
+        locations.add("bob@example.com", "sip:bob@127.0.0.1:5062", null);
+        Message m = send("watched");
+        assertTrue(waitFor(() -> posted.stream().anyMatch(e -> e.getTopic().equals("org/patchbay/message/DELIVERED"))));
+        assertEquals("org/patchbay/message/STORED", posted.get(0).getTopic());
+        org.osgi.service.event.Event delivered = posted.get(1);
+        assertEquals(m.id(), delivered.getProperty("id"));
+        assertEquals("bob@example.com", delivered.getProperty("to"));
+        assertEquals("sip:bob@127.0.0.1:5062", delivered.getProperty("device"));
+        assertTrue(service.receipt(BOB, Long.toString(m.id()), MessageStatus.DISPLAYED));
+        assertEquals("org/patchbay/message/DISPLAYED", posted.get(2).getTopic());
+        assertEquals(MessageStatus.DISPLAYED, service.find(m.id()).orElseThrow().status());
+    }
+
     private MessagingService startAt(Duration ahead) {
         Clock later = Clock.offset(Clock.systemUTC(), ahead);
         MessagingService m = new MessagingService(new MessageStore(ds), users, locations, later, settings(0, 3));
