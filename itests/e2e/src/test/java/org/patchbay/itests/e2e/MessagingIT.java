@@ -94,6 +94,7 @@ class MessagingIT {
         String bob = user("bob2");
         send("uac_message_404.xml", alice, "nobody", 1, "to nobody");
         send("uac_message_413.xml", alice, bob, 1, "x".repeat(3000));
+        send("uac_message_415.xml", alice, bob, 1, "binary");
         send("uac_message_noauth.xml", alice, bob, 1, "never authenticated");
         send("uac_message_480.xml", alice, bob, 1, "typing");
         assertEquals(0, history(alice, bob).size(), "nothing stored: " + history(alice, bob));
