@@ -1,0 +1,118 @@
+package org.patchbay.itests.e2e.browser;
+
+import static org.junit.jupiter.api.Assumptions.abort;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Debian's headless Chromium ({@code /usr/bin/chromium}) as a process with a fresh profile in {@code dir}, every
+ * host name resolving to nothing but 127.0.0.1 (nothing leaves the machine), certificate errors ignored (the node's
+ * wss/https certificate is self-signed), fake camera and microphone. Its own log ({@code --enable-logging=stderr},
+ * which includes the pages' console lines) goes to {@code dir/chromium.log}. {@link #close()} and {@link #kill()} end
+ * this process and its descendants (zygote, renderers, GPU and network services) by PID, nothing else.
+ */
+public final class Chromium implements AutoCloseable {
+
+    public static final Path BINARY = Path.of("/usr/bin/chromium");
+
+    private final Process process;
+    private final Path log;
+
+    private Chromium(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** The flags of {@code /work/shared/E2E.md} plus logging; {@code profile} must be a new directory. */
+    static List<String> command(Path profile, List<String> urls) {
+        List<String> c = new ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--no-default-browser-check", "--disable-dev-shm-usage", "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection",
+                "--autoplay-policy=no-user-gesture-required", "--ignore-certificate-errors",
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--enable-logging=stderr", "--v=0",
+                "--user-data-dir=" + profile));
+        c.addAll(urls);
+        return c;
+    }
+
+    /**
+     * Starts Chromium on the pages' URLs (one tab each) under {@code dir} and waits until every page asked for its
+     * first command. Aborts the test (assumption) when Chromium is not installed.
+     */
+    public static Chromium open(Path dir, List<Page> pages, long millis) throws IOException, InterruptedException {
+        if (!Files.isExecutable(BINARY)) {
+            abort(BINARY + " is not installed (apt-get install chromium): browser tests skipped");
+        }
+        Path profile = Files.createDirectories(dir).resolve("profile-" + System.nanoTime());
+        Path log = dir.resolve("chromium-" + System.nanoTime() + ".log");
+        List<String> urls = pages.stream().map(Page::url).toList();
+        Process p = new ProcessBuilder(command(profile, urls)).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Chromium chromium = new Chromium(p, log);
+        for (Page page : pages) {
+            if (!page.awaitLoaded(millis)) {
+                String tail = chromium.logTail(40);
+                chromium.close();
+                throw new AssertionError("page " + page.id() + " did not load within " + millis + " ms; chromium "
+                        + (p.isAlive() ? "running" : "exited") + ", its log:\n" + tail);
+            }
+        }
+        return chromium;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The last {@code lines} lines of Chromium's log, for failure messages. */
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** SIGKILL to the browser and all its descendants at once: no page gets to unload or close a socket itself. */
+    public void kill() throws InterruptedException {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        process.destroyForcibly();
+        tree.forEach(ProcessHandle::destroyForcibly);
+        process.waitFor(10, TimeUnit.SECONDS);
+        for (ProcessHandle h : tree) {
+            h.onExit().completeOnTimeout(h, 5, TimeUnit.SECONDS).join();
+        }
+    }
+
+    /** SIGTERM (Chromium shuts down its children), SIGKILL for whatever of its tree is left after 5 s. */
+    @Override
+    public void close() throws InterruptedException {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            tree.addAll(process.descendants().toList());
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+        for (ProcessHandle h : tree) {
+            if (!h.onExit().completeOnTimeout(h, 2, TimeUnit.SECONDS).join().isAlive()) {
+                continue;
+            }
+            h.destroyForcibly();
+        }
+    }
+}
