@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,5 +53,17 @@ class BrowserHarnessIT {
             List<ProcessHandle> left = tree.stream().filter(ProcessHandle::isAlive).toList();
             assertEquals(List.of(), left, "processes of chromium left after close");
         }
+    }
+
+    @Test
+    void netNsHasOnlyLoopback() throws Exception {
+        Assumptions.assumeTrue(NetNs.available(), "unshare/ip or namespaces not available here");
+        Process p = new ProcessBuilder(NetNs.wrap(List.of("cat", "/proc/net/dev"))).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        List<String> interfaces = out.lines().skip(2).map(l -> l.substring(0, l.indexOf(':')).strip()).toList();
+        assertEquals(List.of("lo"), interfaces, out);
+        System.out.println("e2e browser: this test JVM " + (NetNs.loopbackOnly() ? "runs" : "does not run")
+                + " in a loopback-only network namespace");
     }
 }

@@ -88,19 +88,21 @@ public final class NpmCache {
 
     private static void fill(Path dir) throws IOException, InterruptedException {
         if (!onPath("npm")) {
-            abort("npm is not installed: the browser tests need it to fetch " + VERSIONS + " (apt-get install npm)");
+            skip("npm is not installed: the browser tests need it to fetch " + VERSIONS + " (apt-get install npm)");
         }
         Files.writeString(dir.resolve("package.json"), "{\"name\":\"patchbay-e2e-browser\",\"private\":true}\n");
+        // ask first: npm itself retries an unreachable registry for minutes
+        String registry = run(dir, List.of("npm", "config", "get", "registry"), 30).output.lines()
+                .filter(l -> l.startsWith("http")).reduce((a, b) -> b).orElse("https://registry.npmjs.org/").strip();
+        String unreachable = unreachable(registry);
+        if (unreachable != null) {
+            skip("npm registry " + registry + " unreachable (" + unreachable + "): browser tests skipped");
+        }
         List<String> install = new ArrayList<>(List.of("npm", "install", "--no-audit", "--no-fund", "--no-update-notifier",
-                "--no-package-lock", "--loglevel=error"));
+                "--no-package-lock", "--loglevel=error", "--fetch-retries=1"));
         install.addAll(VERSIONS);
         Result npm = run(dir, install, 180);
         if (npm.code != 0) {
-            String registry = run(dir, List.of("npm", "config", "get", "registry"), 30).output.strip();
-            String unreachable = unreachable(registry);
-            if (unreachable != null) {
-                abort("npm registry " + registry + " unreachable (" + unreachable + "): browser tests skipped");
-            }
             throw new IllegalStateException("npm install " + VERSIONS + " failed with " + npm.code + ":\n" + npm.output);
         }
         Path esbuild = dir.resolve("node_modules/.bin/esbuild");
@@ -117,6 +119,12 @@ public final class NpmCache {
         if (r.code != 0 || !Files.isRegularFile(out)) {
             throw new IllegalStateException("esbuild " + entry + " failed with " + r.code + ":\n" + r.output);
         }
+    }
+
+    /** Aborts the calling test (reported as skipped) and says why on standard error too. */
+    static void skip(String reason) {
+        System.err.println("e2e browser: " + reason);
+        abort(reason);
     }
 
     /** Null when the registry answers HTTP at all, else why not. */
