@@ -384,6 +384,33 @@ abstract class SipLeg implements Leg, SipRequestHandler, SipResponseListener, Si
     /** The adapter stops: end the dialog cleanly towards the party and tell the core the leg is gone. */
     abstract void shutdown();
 
+    /**
+     * True when this leg's party sat on the WebSocket connection {@code peer} (or used one of its {@code .invalid}
+     * hosts as its Contact).
+     */
+    synchronized boolean onFlow(InetSocketAddress peer, java.util.Set<String> hosts) {
+        if (!"ws".equalsIgnoreCase(transport) && !"wss".equalsIgnoreCase(transport)) {
+            return false;
+        }
+        if (peer != null && peer.equals(source)) {
+            return true;
+        }
+        if (dialog != null && dialog.getRemoteTarget() != null
+                && dialog.getRemoteTarget().getURI() instanceof javax.sip.address.SipURI uri && uri.getHost() != null) {
+            return hosts.contains(uri.getHost().toLowerCase(java.util.Locale.ROOT));
+        }
+        return false;
+    }
+
+    /** The party's WebSocket connection dropped and it did not come back in time: end the leg without a BYE. */
+    synchronized void flowLost(String reason) {
+        if (!ended) {
+            deleteDialog();
+            finish();
+            reportLost(reason);
+        }
+    }
+
     /** The stack stopped with this leg's dialog in it: nothing can be sent any more. */
     synchronized void stackGone() {
         if (!ended) {

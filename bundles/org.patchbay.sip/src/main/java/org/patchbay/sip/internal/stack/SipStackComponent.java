@@ -21,6 +21,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 import org.patchbay.api.health.HealthCheck;
 import org.patchbay.sip.internal.auth.Authenticator;
+import org.patchbay.sip.internal.ws.FlowListener;
 import org.patchbay.sip.spi.SipNode;
 import org.patchbay.sip.spi.SipRequestHandler;
 import org.slf4j.Logger;
@@ -97,6 +98,7 @@ public final class SipStackComponent {
     private static final Logger LOG = LoggerFactory.getLogger(SipStackComponent.class);
 
     private final HandlerRegistry handlers = new HandlerRegistry();
+    private final java.util.Set<FlowListener> flowListeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Authenticator authenticator;
     private volatile SipStackRuntime runtime;
     private SipHealthCheck health;
@@ -120,8 +122,9 @@ public final class SipStackComponent {
         String problem = settings == null ? "configuration " + SipSettings.PID + " is invalid (see the log)" : null;
         if (settings != null) {
             try {
-                SipStackRuntime.Keystore ks = settings.tlsEnabled() ? SipKeystores.resolve(settings, context) : null;
+                SipStackRuntime.Keystore ks = settings.keystoreNeeded() ? SipKeystores.resolve(settings, context) : null;
                 rt = new SipStackRuntime(settings, ks, handlers, () -> authenticator);
+                flowListeners.forEach(rt::addFlowListener);
                 rt.start();
                 LOG.info("SIP listening: {} (advertised {}, domain {})", rt.ports(), rt.advertisedHost(),
                         settings.domain());
@@ -203,6 +206,25 @@ public final class SipStackComponent {
 
     void removeHandler(SipRequestHandler handler) {
         handlers.remove(handler);
+    }
+
+    /** Whoever cares about WebSocket connections going (the registrar drops their bindings, the calls their legs). */
+    @Reference(service = FlowListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "removeFlowListener")
+    void addFlowListener(FlowListener l) {
+        flowListeners.add(l);
+        SipStackRuntime rt = runtime;
+        if (rt != null) {
+            rt.addFlowListener(l);
+        }
+    }
+
+    void removeFlowListener(FlowListener l) {
+        flowListeners.remove(l);
+        SipStackRuntime rt = runtime;
+        if (rt != null) {
+            rt.removeFlowListener(l);
+        }
     }
 
     @Reference(service = Authenticator.class, cardinality = ReferenceCardinality.OPTIONAL,
