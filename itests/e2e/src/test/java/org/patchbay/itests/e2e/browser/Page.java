@@ -1,5 +1,6 @@
 package org.patchbay.itests.e2e.browser;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
@@ -23,6 +24,8 @@ import java.util.function.Predicate;
  */
 public final class Page {
 
+    private static final Gson GSON = new Gson();
+
     private final String id;
     private final String url;
     private final BlockingQueue<JsonObject> commands = new LinkedBlockingQueue<>();
@@ -35,6 +38,11 @@ public final class Page {
     Page(String id, String url) {
         this.id = id;
         this.url = url;
+    }
+
+    /** {@code value} as a JavaScript literal (JSON), for building scripts without quoting mistakes. */
+    public static String js(Object value) {
+        return GSON.toJson(value);
     }
 
     public String id() {
