@@ -73,6 +73,21 @@
     },
 
     /**
+     * Sends a MESSAGE from JsSIP UA `name`; resolves with the final status code, rejects with the failure cause.
+     */
+    message(name, target, body, contentType) {
+      return new Promise((resolve, reject) => {
+        agent.objects[name].sendMessage(target, body, {
+          contentType: contentType || 'text/plain',
+          eventHandlers: {
+            succeeded: d => resolve(d.response.status_code),
+            failed: d => reject(new Error('MESSAGE failed: ' + d.cause + (d.response ? ' ' + d.response.status_code : '')))
+          }
+        });
+      });
+    },
+
+    /**
      * A SIP.js UserAgent with a Registerer, named `name`; events "<name>.registerer" with the registerer's state
      * (Registered, Unregistered, Terminated) and "<name>.transport" (Connected, Disconnected).
      * opts: url, uri, user, password. Returns after the transport has connected.

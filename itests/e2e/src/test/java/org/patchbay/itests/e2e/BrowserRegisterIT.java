@@ -58,7 +58,7 @@ class BrowserRegisterIT {
         assertTrue(Distribution.waitFor(20_000, () -> accepts(ws) && accepts(wss)),
                 "ws " + ws + " and wss " + wss + " listening; output:\n" + String.join("\n", node.output()));
         page = server.page("main");
-        chromium = Chromium.open(work(), List.of(page), 30_000);
+        chromium = Chromium.open(work(), page, 30_000);
     }
 
     @AfterAll
@@ -176,7 +176,7 @@ class BrowserRegisterIT {
     @Test
     void leavingThePageRemovesTheBinding() throws Exception {
         Page tab = server.page("tab");
-        try (Chromium browser = Chromium.open(work(), List.of(tab), 30_000)) {
+        try (Chromium browser = Chromium.open(work(), tab, 30_000)) {
             jssip(tab, "dave", "dave", "dave secret 1", false);
             tab.eval("agent.objects.dave.register();", EVENT_MILLIS);
             event(tab, "dave.registered");
@@ -190,7 +190,7 @@ class BrowserRegisterIT {
     @Test
     void killedBrowserLosesItsBinding() throws Exception {
         Page doomed = server.page("doomed");
-        try (Chromium browser = Chromium.open(work(), List.of(doomed), 30_000)) {
+        try (Chromium browser = Chromium.open(work(), doomed, 30_000)) {
             jssip(doomed, "erin", "erin", "erin secret 1", true);
             doomed.eval("agent.objects.erin.register();", EVENT_MILLIS);
             event(doomed, "erin.registered");

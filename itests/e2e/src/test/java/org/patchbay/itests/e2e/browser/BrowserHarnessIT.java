@@ -24,7 +24,7 @@ class BrowserHarnessIT {
         try (AgentServer server = AgentServer.start()) {
             Page page = server.page("h");
             List<ProcessHandle> tree;
-            try (Chromium chromium = Chromium.open(dir, List.of(page), 30_000)) {
+            try (Chromium chromium = Chromium.open(dir, page, 30_000)) {
                 JsonObject loaded = page.await("loaded", 5_000);
                 assertNotNull(loaded, "loaded event; events: " + page.events());
                 assertTrue(loaded.getAsJsonObject("data").get("jssip").getAsString().startsWith("3.10."), loaded.toString());

@@ -29,7 +29,7 @@ public final class Chromium implements AutoCloseable {
     }
 
     /** The flags of {@code /work/shared/E2E.md} plus logging; {@code profile} must be a new directory. */
-    static List<String> command(Path profile, List<String> urls) {
+    static List<String> command(Path profile, String url) {
         List<String> c = new ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--no-default-browser-check", "--disable-dev-shm-usage", "--use-fake-device-for-media-stream",
@@ -37,32 +37,31 @@ public final class Chromium implements AutoCloseable {
                 "--autoplay-policy=no-user-gesture-required", "--ignore-certificate-errors",
                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--enable-logging=stderr", "--v=0",
                 "--user-data-dir=" + profile));
-        c.addAll(urls);
+        c.add(url);
         return c;
     }
 
     /**
-     * Starts Chromium on the pages' URLs (one tab each) under {@code dir} and waits until every page asked for its
-     * first command. Aborts the test (assumption) when Chromium is not installed.
+     * Starts Chromium on the page's URL under {@code dir} and waits until the page asked for its first command. One
+     * page per browser: headless Chromium refuses several URLs ("Multiple targets are not supported in headless
+     * mode"); start one Chromium per page. Aborts the test (assumption) when Chromium is not installed.
      */
-    public static Chromium open(Path dir, List<Page> pages, long millis) throws IOException, InterruptedException {
+    public static Chromium open(Path dir, Page page, long millis) throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             NpmCache.skip(BINARY + " is not installed (apt-get install chromium): browser tests skipped");
         }
         Path profile = Files.createDirectories(dir).resolve("profile-" + System.nanoTime());
         Path log = dir.resolve("chromium-" + System.nanoTime() + ".log");
-        List<String> urls = pages.stream().map(Page::url).toList();
-        Process p = new ProcessBuilder(command(profile, urls)).directory(dir.toFile())
+        Process p = new ProcessBuilder(command(profile, page.url())).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         Chromium chromium = new Chromium(p, log);
-        for (Page page : pages) {
-            if (!page.awaitLoaded(millis)) {
-                String tail = chromium.logTail(40);
-                chromium.close();
-                throw new AssertionError("page " + page.id() + " did not load within " + millis + " ms; chromium "
-                        + (p.isAlive() ? "running" : "exited") + ", its log:\n" + tail);
-            }
+        if (!page.awaitLoaded(millis)) {
+            String tail = chromium.logTail(40);
+            boolean alive = p.isAlive();
+            chromium.close();
+            throw new AssertionError("page " + page.id() + " did not load within " + millis + " ms; chromium "
+                    + (alive ? "running" : "exited") + ", its log:\n" + tail);
         }
         return chromium;
     }
