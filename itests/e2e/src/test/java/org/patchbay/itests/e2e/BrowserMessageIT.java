@@ -51,7 +51,7 @@ class BrowserMessageIT {
         // JsSIP keeps only the last WWW-/Proxy-Authenticate header and aborts on anything but MD5 (see BrowserRegisterIT)
         node.writeConf("org.patchbay.sip.auth.cfg", Map.of("md5.only.agents", "baresip v0.,baresip v1.,JsSIP,SIP.js"));
         node.start();
-        for (String u : List.of("alice", "bob", "carol")) {
+        for (String u : List.of("alice", "bob", "carol", "dave", "erin")) {
             var r = node.api("POST", "/users", "{\"user\":\"" + u + "@" + DOMAIN + "\",\"password\":\"" + u + " secret 1\"}");
             assertEquals(201, r.statusCode(), r.body());
         }
@@ -165,5 +165,24 @@ class BrowserMessageIT {
             assertEquals("sip:alice@" + DOMAIN, got.get("from").getAsString(), got.toString());
             System.out.println("BrowserMessageIT: queued MESSAGE received " + ms + " ms after carol's UA started");
         }
+    }
+
+    /**
+     * JsSIP picks its {@code .invalid} Via/Contact host once per page, so two UAs of one page present the same host on
+     * two connections: each must still get its own messages (routing by the binding's connection, not by host).
+     */
+    @Test
+    void twoJsSipUasOfOnePageEachGetTheirOwnMessages() throws Exception {
+        register(bobPage, "dave", "dave", false);
+        register(bobPage, "erin", "erin", true);
+        String host = bobPage.eval("return [agent.objects.dave.configuration.via_host, agent.objects.erin.configuration.via_host];",
+                EVENT_MILLIS).toString();
+        send(bobPage, "dave", "erin", "to erin, same page");
+        assertEquals("to erin, same page", received(bobPage, "erin").get("body").getAsString(), host);
+        send(bobPage, "erin", "dave", "to dave, same page");
+        assertEquals("to dave, same page", received(bobPage, "dave").get("body").getAsString(), host);
+        Thread.sleep(300);
+        assertEquals(List.of(), bobPage.events().stream().filter(e -> e.get("type").getAsString().matches("(dave|erin)\\.newMessage")
+                && e.getAsJsonObject("data").get("originator").getAsString().equals("remote") && !e.has("consumed")).toList(), "no message twice or to the wrong UA");
     }
 }
