@@ -95,7 +95,10 @@ public final class Chromium implements AutoCloseable {
         }
     }
 
-    /** SIGTERM (Chromium shuts down its children), SIGKILL for whatever of its tree is left after 5 s. */
+    /**
+     * SIGTERM (Chromium closes its pages and shuts down its children), SIGKILL after 5 s; whatever of its tree is
+     * still there 200 ms after the browser process ended (helpers such as the crash handler linger) gets SIGKILL.
+     */
     @Override
     public void close() throws InterruptedException {
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
@@ -106,10 +109,11 @@ public final class Chromium implements AutoCloseable {
             process.waitFor(5, TimeUnit.SECONDS);
         }
         for (ProcessHandle h : tree) {
-            if (!h.onExit().completeOnTimeout(h, 2, TimeUnit.SECONDS).join().isAlive()) {
-                continue;
+            h.onExit().completeOnTimeout(h, 200, TimeUnit.MILLISECONDS).join();
+            if (h.isAlive()) {
+                h.destroyForcibly();
+                h.onExit().completeOnTimeout(h, 5, TimeUnit.SECONDS).join();
             }
-            h.destroyForcibly();
         }
     }
 }

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Everything that must talk over loopback has to be inside the same namespace: the node, the phones, Chromium and
  * the test's own sockets (the agent server). A child started through {@link #wrap} gets a namespace of its own, so
- * for a media test either wrap one process that starts all the others, or run the whole test JVM inside one
- * ({@code NetNs.wrap(List.of("mvn", "-o", ...))} from a shell, see {@code itests/e2e/README.md}).
+ * for a media test run the whole test JVM inside one: failsafe's {@code -Djvm=<repo>/itests/e2e/netns/bin/java}
+ * (see {@code itests/e2e/BROWSER.md}) and {@code assumeTrue(NetNs.loopbackOnly())} in the test.
  */
 public final class NetNs {
 
