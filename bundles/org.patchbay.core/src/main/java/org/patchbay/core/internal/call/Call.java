@@ -52,6 +52,7 @@ final class Call {
     private volatile Party callee;
     private volatile State state = State.ROUTING;
     private volatile Instant answered;
+    private boolean ringingPosted;
     private CallLeg winner;
     private Future<?> ringTimer;
     private PendingModify modify;
@@ -196,6 +197,10 @@ final class Call {
             if (state == State.RINGING) {
                 from.state("ringing");
                 caller.state("ringing");
+                if (!ringingPosted) {
+                    ringingPosted = true;
+                    manager.ringing(this);
+                }
                 caller.send(new LegSignal.Progress(p.code(), p.reason(), sdp(from, caller, MediaHook.Kind.ANSWER, p.sdp())));
             }
         } else if (s instanceof LegSignal.Answer a) {

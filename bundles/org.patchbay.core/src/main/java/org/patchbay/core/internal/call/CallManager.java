@@ -397,6 +397,11 @@ public final class CallManager implements CallService, CallRecords {
         liveLegs.decrementAndGet();
     }
 
+    void ringing(Call call) {
+        CallInfo info = call.info();
+        post(CallEvents.RINGING, call.id(), info.caller().label(), info.callee().label(), null);
+    }
+
     void answered(Call call) {
         CallInfo info = call.info();
         post(CallEvents.ANSWERED, call.id(), info.caller().label(), info.callee().label(), null);
