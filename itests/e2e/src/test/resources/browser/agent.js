@@ -109,6 +109,27 @@
       return {ua: ua, registerer: registerer};
     },
 
+    /**
+     * A SIP.js Subscriber named `name` on the SIP.js UA `uaName` (see sipjs) for `event` of `target`; events
+     * "<name>.notify" (data: contentType, body, state = Subscription-State) for every NOTIFY (each accepted with 200),
+     * "<name>.state" with the subscriber's state. Resolves once the SUBSCRIBE went out.
+     */
+    async sipjsSubscribe(uaName, name, target, event, expires) {
+      const subscriber = new SIP.Subscriber(agent.objects[uaName].ua, SIP.UserAgent.makeURI(target), event,
+        {expires: expires || 300});
+      subscriber.delegate = {
+        onNotify: notification => {
+          const r = notification.request;
+          agent.emit(name + '.notify', {contentType: r.getHeader('Content-Type') || null, body: r.body || '',
+            state: r.getHeader('Subscription-State') || null});
+          notification.accept();
+        }
+      };
+      subscriber.stateChange.addListener(state => agent.emit(name + '.state', {state: String(state)}));
+      agent.objects[name] = subscriber;
+      await subscriber.subscribe();
+    },
+
     async start() {
       agent.emit('loaded', {userAgent: navigator.userAgent, jssip: typeof JsSIP === 'object' ? JsSIP.version : null,
         sipjs: typeof SIP === 'object' ? SIP.version || 'loaded' : null});

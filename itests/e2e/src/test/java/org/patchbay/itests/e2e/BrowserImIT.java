@@ -21,12 +21,13 @@ import org.patchbay.itests.e2e.browser.Chromium;
 import org.patchbay.itests.e2e.browser.Page;
 
 /**
- * SIP MESSAGE between browsers over WebSocket through the real distribution: two JsSIP 3.10 users in two tabs (one
- * over ws, one over wss) message each other and get {@code newMessage}; a message to a user who is not registered is
- * stored (202) and reaches the browser once it registers.
+ * Instant messaging and presence between browsers over WebSocket through the real distribution: two JsSIP 3.10 users
+ * in two browsers (one over ws, one over wss) message each other and get {@code newMessage}; a message to a user who
+ * is not registered is stored (202) and reaches the browser once it registers; a SIP.js 0.21 {@code Subscriber}
+ * watches a JsSIP user's presence come and go (JsSIP 3.10 has no subscribe API).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BrowserMessageIT {
+class BrowserImIT {
     private static final String DOMAIN = "webmsg.test";
     private static final long EVENT_MILLIS = 10_000;
 
@@ -42,7 +43,7 @@ class BrowserMessageIT {
     @BeforeAll
     void start() throws Exception {
         server = AgentServer.start(); // first: skips the class when the npm registry is unreachable
-        node = Distribution.copy("browser-message");
+        node = Distribution.copy("browser-im");
         int[] ports = Distribution.freePorts(2);
         ws = ports[0];
         wss = ports[1];
@@ -51,7 +52,7 @@ class BrowserMessageIT {
         // JsSIP keeps only the last WWW-/Proxy-Authenticate header and aborts on anything but MD5 (see BrowserRegisterIT)
         node.writeConf("org.patchbay.sip.auth.cfg", Map.of("md5.only.agents", "baresip v0.,baresip v1.,JsSIP,SIP.js"));
         node.start();
-        for (String u : List.of("alice", "bob", "carol", "dave", "erin")) {
+        for (String u : List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace")) {
             var r = node.api("POST", "/users", "{\"user\":\"" + u + "@" + DOMAIN + "\",\"password\":\"" + u + " secret 1\"}");
             assertEquals(201, r.statusCode(), r.body());
         }
@@ -78,7 +79,7 @@ class BrowserMessageIT {
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;
             if (ms > 5_000) {
-                System.err.println("BrowserMessageIT: the node took " + ms + " ms to stop after SIGTERM");
+                System.err.println("BrowserImIT: the node took " + ms + " ms to stop after SIGTERM");
             }
         }
         if (server != null) {
@@ -139,7 +140,7 @@ class BrowserMessageIT {
         assertTrue(status == 200 || status == 202, "final response to the sender: " + status);
         assertEquals("hello bob, from a browser", got.get("body").getAsString(), got.toString());
         assertEquals("sip:alice@" + DOMAIN, got.get("from").getAsString(), got.toString());
-        System.out.println("BrowserMessageIT: ws → wss MESSAGE answered " + status + ", received " + ms + " ms after sending");
+        System.out.println("BrowserImIT: ws → wss MESSAGE answered " + status + ", received " + ms + " ms after sending");
 
         send(bobPage, "bob", "alice", "hi alice: ünïcödé ✓");
         JsonObject back = received(alicePage, "alice");
@@ -163,7 +164,7 @@ class BrowserMessageIT {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertEquals("while you were out", got.get("body").getAsString(), got.toString());
             assertEquals("sip:alice@" + DOMAIN, got.get("from").getAsString(), got.toString());
-            System.out.println("BrowserMessageIT: queued MESSAGE received " + ms + " ms after carol's UA started");
+            System.out.println("BrowserImIT: queued MESSAGE received " + ms + " ms after carol's UA started");
         }
     }
 
@@ -184,5 +185,53 @@ class BrowserMessageIT {
         Thread.sleep(300);
         assertEquals(List.of(), bobPage.events().stream().filter(e -> e.get("type").getAsString().matches("(dave|erin)\\.newMessage")
                 && e.getAsJsonObject("data").get("originator").getAsString().equals("remote") && !e.has("consumed")).toList(), "no message twice or to the wrong UA");
+    }
+
+    @Test
+    void sipJsWatchesTheBrowserPresenceOfAJsSipUser() throws Exception {
+        bobPage.eval("const s = await agent.sipjs('frank', {url: " + Page.js(url(false)) + ", uri: 'sip:frank@" + DOMAIN
+                + "', user: 'frank', password: 'frank secret 1'}); await s.registerer.register();", EVENT_MILLIS);
+        assertNotNull(bobPage.await(e -> e.get("type").getAsString().equals("frank.registerer")
+                && e.getAsJsonObject("data").get("state").getAsString().equals("Registered"), EVENT_MILLIS),
+                "SIP.js Registered; events: " + bobPage.events());
+        bobPage.eval("await agent.sipjsSubscribe('frank', 'watch', 'sip:grace@" + DOMAIN + "', 'presence');", EVENT_MILLIS);
+        assertTrue(pidf().contains("<basic>closed</basic>"), "grace offline at first");
+
+        long t0 = System.nanoTime();
+        register(alicePage, "grace", "grace", true);
+        String open = pidf();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(open.contains("<basic>open</basic>"), open);
+        System.out.println("BrowserImIT: presence NOTIFY open reached the SIP.js watcher " + ms + " ms after grace's UA started");
+
+        alicePage.eval("agent.objects.grace.unregister();", EVENT_MILLIS);
+        event(alicePage, "grace.unregistered");
+        String closed = pidf();
+        assertTrue(closed.contains("<basic>closed</basic>"), closed);
+
+        String subs = subs();
+        assertTrue(subs.lines().anyMatch(l -> l.matches("presence +frank@" + DOMAIN + " +grace@" + DOMAIN + " +ws .*")), subs);
+        // SIP.js ends the subscription at once (state Terminated) and ignores the final NOTIFY: pb:subs is the witness
+        bobPage.eval("await agent.objects.watch.unsubscribe();", EVENT_MILLIS);
+        assertTrue(Distribution.waitFor(5_000, () -> {
+            try {
+                return subs().lines().noneMatch(l -> l.contains("frank@" + DOMAIN));
+            } catch (Exception e) {
+                return false;
+            }
+        }), "subscription gone after unsubscribe: " + subs());
+    }
+
+    private String subs() throws Exception {
+        try (Telnet t = new Telnet(node.telnet)) {
+            return t.run("pb:subs");
+        }
+    }
+
+    /** The body of the watcher's next presence NOTIFY (asserting its type). */
+    private String pidf() throws InterruptedException {
+        JsonObject n = event(bobPage, "watch.notify").getAsJsonObject("data");
+        assertEquals("application/pidf+xml", n.get("contentType").getAsString().toLowerCase(), n.toString());
+        return n.get("body").getAsString();
     }
 }
