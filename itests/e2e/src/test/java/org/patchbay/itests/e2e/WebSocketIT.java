@@ -89,6 +89,7 @@ class WebSocketIT {
             Thread.sleep(200);
             assertEquals(200, phone.register(600));
             assertEquals(200, phone.call(carol));
+            assertEquals(200, phone.refresh(), "JsSIP's session refresh (UPDATE without SDP) is answered");
             assertEquals(200, phone.bye());
             assertEquals(0, uas.await(30), "callee: " + uas.output());
         }

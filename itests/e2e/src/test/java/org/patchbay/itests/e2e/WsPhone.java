@@ -189,6 +189,16 @@ final class WsPhone implements AutoCloseable {
         request("ACK", 5);
     }
 
+    /** An RFC 4028 session refresh as JsSIP sends it: UPDATE without SDP; returns the status code of the answer. */
+    int refresh() throws Exception {
+        Dialog d = dialog;
+        int cseq = d.cseq() + 50;
+        send("UPDATE " + d.remoteTarget() + " SIP/2.0\r\n" + via() + "Max-Forwards: 69\r\n" + dialogHeaders(cseq, "UPDATE")
+                + "Contact: " + contact() + "\r\nSession-Expires: 90;refresher=uac\r\nSupported: timer\r\n"
+                + "Content-Length: 0\r\n\r\n");
+        return code(response("UPDATE", 5));
+    }
+
     /** Hangs up the current call with BYE; returns the status code of the answer. */
     int bye() throws Exception {
         Dialog d = dialog;

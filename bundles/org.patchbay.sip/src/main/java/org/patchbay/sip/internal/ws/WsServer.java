@@ -22,6 +22,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
@@ -84,7 +85,9 @@ public final class WsServer {
         });
         QueuedThreadPool pool = new QueuedThreadPool(32, 2);
         pool.setName("pb-sip-ws");
-        Server s = new Server(pool);
+        // at node shutdown the stack stops on a daemon thread without waiting: Jetty's threads must not hold the JVM
+        pool.setDaemon(true);
+        Server s = new Server(pool, new ScheduledExecutorScheduler("pb-sip-ws-scheduler", true), null);
         List<String> paths = new ArrayList<>();
         Map<ServerConnector, WsSettings.Listener> pending = new LinkedHashMap<>();
         for (WsSettings.Listener l : settings.listeners()) {
