@@ -138,6 +138,13 @@ abstract class SipLeg implements Leg, SipRequestHandler, SipResponseListener, Si
 
     private void modifyIn(SipExchange ex, String method) throws Exception {
         boolean invite = Request.INVITE.equals(method);
+        if (!invite && ex.request().getRawContent() == null && answeredSession()) {
+            // RFC 4028 session refresh without an offer (JsSIP sends one every Session-Expires/2 when the node names
+            // no refresher): the node runs no session timers, so it answers here instead of relaying a request the
+            // other party may not support; a failed refresh would make the browser hang up
+            ex.respond(Response.OK);
+            return;
+        }
         if (!answeredSession() || reinviteOut != null || (invite && reinviteIn != null)) {
             // RFC 3261 §14.2: an INVITE crossing our own pending one is refused with 491
             ex.respond(Response.REQUEST_PENDING);

@@ -93,6 +93,46 @@ public final class SipStackComponent {
         @AttributeDefinition(name = "Max message size", min = "4096", max = "1048576", description = "Largest "
                 + "message accepted over TCP/TLS, bytes")
         int max_message_size() default SipSettings.DEFAULT_MAX_MESSAGE_SIZE;
+
+        @AttributeDefinition(name = "WebSocket enabled", description = "SIP over WebSocket (RFC 7118), plain")
+        boolean ws_enabled() default true;
+
+        @AttributeDefinition(name = "WebSocket port", min = "1", max = "65535")
+        int ws_port() default WsSettings.DEFAULT_WS_PORT;
+
+        @AttributeDefinition(name = "Secure WebSocket enabled", description = "SIP over secure WebSocket; uses the "
+                + "TLS keystore")
+        boolean wss_enabled() default true;
+
+        @AttributeDefinition(name = "Secure WebSocket port", min = "1", max = "65535")
+        int wss_port() default WsSettings.DEFAULT_WSS_PORT;
+
+        @AttributeDefinition(name = "WebSocket paths", description = "Paths of the ws and wss listeners")
+        String[] ws_paths() default {WsSettings.DEFAULT_PATH};
+
+        @AttributeDefinition(name = "More WebSocket listeners", required = false, description = "port[/path][;tls] "
+                + "each, e.g. 8090/sip;tls for a vendor SDK with a fixed URL")
+        String[] ws_listeners() default {};
+
+        @AttributeDefinition(name = "WebSocket idle timeout", min = "10", max = "86400", description = "Seconds "
+                + "without any frame before a connection is closed")
+        int ws_idle_timeout() default 300;
+
+        @AttributeDefinition(name = "WebSocket max frame size", min = "1024", max = "1048576", description = "Largest "
+                + "frame (one SIP message) in bytes; a bigger one closes the connection with 1009")
+        int ws_max_frame_size() default 65536;
+
+        @AttributeDefinition(name = "WebSocket ping interval", min = "0", max = "3600", description = "Seconds between "
+                + "pings to every connection; 0 = none")
+        int ws_ping_interval() default 30;
+
+        @AttributeDefinition(name = "WebSocket flow grace", min = "0", max = "3600", description = "Seconds a call on "
+                + "a dropped connection waits for the device to reconnect and register again (RFC 5626)")
+        int ws_flow_grace() default 30;
+
+        @AttributeDefinition(name = "WebSocket origins", required = false, description = "Allowed Origin header "
+                + "values; empty: any")
+        String[] ws_origins() default {};
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SipStackComponent.class);

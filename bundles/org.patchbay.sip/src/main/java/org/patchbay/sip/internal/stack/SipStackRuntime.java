@@ -29,6 +29,7 @@ import gov.nist.javax.sip.message.MessageFactoryImpl;
 
 import org.patchbay.sip.internal.auth.Authenticator;
 import org.patchbay.sip.internal.ws.FlowListener;
+import org.patchbay.sip.internal.ws.WsAddressResolver;
 import org.patchbay.sip.internal.ws.WsServer;
 import org.patchbay.sip.spi.SipNode;
 import org.slf4j.Logger;
@@ -102,6 +103,7 @@ public final class SipStackRuntime implements SipNode, FlowListener {
                 ws = new WsServer(settings.ws(), settings.host(), keystore == null ? null
                         : new WsServer.Tls(keystore.path().toString(), keystore.password(), keystore.type()), this);
                 ((RfcMatchingStack) s).webSockets(ws);
+                s.setAddressResolver(new WsAddressResolver(ws));
                 // Jetty binds first (port 0 works); the listening points then carry the bound ports
                 for (Map.Entry<String, Integer> e : ws.start().entrySet()) {
                     points.add(listen(s, e.getValue(), e.getKey().toUpperCase(Locale.ROOT)));

@@ -22,6 +22,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
@@ -82,9 +83,14 @@ public final class WsServer {
             t.setDaemon(true);
             return t;
         });
+        // a steady thread count (the hot-swap test compares it): no reserved threads, one acceptor and one selector
+        // per listener, the scheduler's thread started now rather than on first use
         QueuedThreadPool pool = new QueuedThreadPool(32, 2);
+        pool.setReservedThreads(0);
         pool.setName("pb-sip-ws");
-        Server s = new Server(pool);
+        // at node shutdown the stack stops on a daemon thread without waiting: Jetty's threads must not hold the JVM
+        pool.setDaemon(true);
+        Server s = new Server(pool, new ScheduledExecutorScheduler("pb-sip-ws-scheduler", true), null);
         List<String> paths = new ArrayList<>();
         Map<ServerConnector, WsSettings.Listener> pending = new LinkedHashMap<>();
         for (WsSettings.Listener l : settings.listeners()) {
@@ -98,9 +104,9 @@ public final class WsServer {
                 ssl.setKeyStorePassword(tls.password());
                 ssl.setKeyManagerPassword(tls.password());
                 ssl.setKeyStoreType(tls.type());
-                c = new ServerConnector(s, ssl);
+                c = new ServerConnector(s, 1, 1, ssl);
             } else {
-                c = new ServerConnector(s);
+                c = new ServerConnector(s, 1, 1);
             }
             c.setHost(host);
             c.setPort(l.port());
@@ -130,6 +136,7 @@ public final class WsServer {
         } finally {
             current.setContextClassLoader(before);
         }
+        s.getScheduler().schedule(() -> { }, 0, TimeUnit.MILLISECONDS);
         server = s;
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (Map.Entry<ServerConnector, WsSettings.Listener> e : pending.entrySet()) {
@@ -150,6 +157,8 @@ public final class WsServer {
         Server s = server;
         server = null;
         for (WsChannel c : channels.values()) {
+            // the devices reconnect to the next stack and register again; until then their bindings lead nowhere
+            flowClosed(c);
             c.close(StatusCode.SHUTDOWN, "node stopping");
         }
         if (timer != null) {
@@ -249,17 +258,22 @@ public final class WsServer {
             LOG.debug("SIP WebSocket {} closed: {} {}", c.flow(), code, reason);
         }
         if (server == null) {
+            // stopping: stop() reported it
             return;
         }
-        try {
-            listener.flowClosed(c.flow());
-        } catch (RuntimeException e) {
-            LOG.warn("SIP WebSocket {}: releasing bindings failed: {}", c.flow(), e.toString());
-        }
+        flowClosed(c);
         if (settings.graceSeconds() > 0 && (!c.hosts.isEmpty() || !c.instances.isEmpty())) {
             closing.put(c, timer.schedule(() -> lost(c), settings.graceSeconds(), TimeUnit.SECONDS));
         } else {
             lost(c);
+        }
+    }
+
+    private void flowClosed(WsChannel c) {
+        try {
+            listener.flowClosed(c.flow());
+        } catch (RuntimeException e) {
+            LOG.warn("SIP WebSocket {}: releasing bindings failed: {}", c.flow(), e.toString());
         }
     }
 

@@ -199,6 +199,45 @@ class WebSocketTransportTest {
         }
     }
 
+    @Test
+    void aReconnectWithTheSameHostTakesOverTheFlowAndOtherwiseItIsLost() throws Exception {
+        start(Map.of("ws.flow.grace", "1"), null);
+        java.util.List<String> lost = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runtime.addFlowListener(new FlowListener() {
+            @Override
+            public void flowClosed(String flow) {
+            }
+
+            @Override
+            public void flowLost(String flow, java.net.InetSocketAddress peer, java.util.Set<String> hosts) {
+                lost.add(flow + " " + hosts);
+            }
+        });
+        String instance = UUID.randomUUID().toString();
+        String oldFlow;
+        try (WsClient first = WsClient.ws(wsPort)) {
+            first.send(register("erin", "rec0ver.invalid", "ws", instance, 600, 1));
+            assertTrue(first.next("SIP/2.0", 5).startsWith("SIP/2.0 200"));
+            oldFlow = location.all().get(0).flow();
+            first.socket.abort();
+        }
+        waitFor(() -> location.all().isEmpty(), "bindings go with the connection");
+        String[] old = oldFlow.split(":");
+        try (WsClient second = WsClient.ws(wsPort)) {
+            second.send(register("erin", "rec0ver.invalid", "ws", instance, 600, 2));
+            assertTrue(second.next("SIP/2.0", 5).startsWith("SIP/2.0 200"));
+            WsChannel now = runtime.webSockets().find(old[1], Integer.parseInt(old[2]));
+            assertNotNull(now, "requests for the old connection reach the new one");
+            assertTrue(!now.flow().equals(oldFlow), now.flow());
+            Thread.sleep(1500);
+            assertTrue(lost.isEmpty(), "recovered, not lost: " + lost);
+            second.socket.abort();
+        }
+        waitFor(() -> lost.size() == 1, "not recovered this time: lost after the grace period");
+        assertTrue(lost.get(0).contains("[rec0ver.invalid]"), lost.toString());
+        assertEquals(null, runtime.webSockets().find("rec0ver.invalid", 5060), "nothing reaches a lost device");
+    }
+
     /** A response to {@code request} built by the client, as JsSIP does. */
     static String answer(String request, int code, String reason) {
         StringBuilder sb = new StringBuilder("SIP/2.0 " + code + " " + reason + "\r\n");
