@@ -2,6 +2,7 @@ package org.patchbay.itests.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -56,8 +57,13 @@ class MessagingIT {
             try {
                 node.stop(30_000);
             } catch (IllegalStateException e) {
+                // what the node is stuck on: a thread dump (SIGQUIT) into its output
+                new ProcessBuilder("kill", "-3", Long.toString(node.process().pid())).start().waitFor();
+                Thread.sleep(1000);
+                List<String> out = node.output();
                 node.kill9();
-                throw e;
+                throw new IllegalStateException(e.getMessage() + "; output:\n"
+                        + String.join("\n", out.subList(Math.max(0, out.size() - 400), out.size())), e);
             }
         }
     }
@@ -155,8 +161,10 @@ class MessagingIT {
         send("uac_message.xml", alice, bob, 1, "across an update");
         String id = bundleId("org.patchbay.messaging");
         cli("stop " + id);
+        assertTrue(cli("lb -s org.patchbay.messaging").contains("Resolved"), cli("lb -s org.patchbay.messaging"));
         cli("update " + id);
         cli("start " + id);
+        assertTrue(cli("lb -s org.patchbay.messaging").contains("Active"), cli("lb -s org.patchbay.messaging"));
         assertTrue(Distribution.waitFor(20_000, () -> cli("pb:msgqueue " + bob + "@" + DOMAIN).contains("1 message")),
                 "after the update: " + cli("pb:msgqueue"));
         int phone = register(bob);
@@ -166,7 +174,60 @@ class MessagingIT {
         assertEquals(List.of("across an update #1"), received("bob5"));
     }
 
+    /** A real phone: baresip registers, gets the message and answers 2xx, which the node records as delivered once. */
+    @Test
+    void baresipReceivesTheMessage() throws Exception {
+        assumeTrue(Files.isExecutable(Baresip.BINARY), "baresip is not installed (apt-get install baresip)");
+        String alice = user("alice7");
+        String bob = user("bob7");
+        Path tone = work.resolve("bob7.wav");
+        Tones.writeSine(tone, 440, 8000, 1);
+        try (Baresip phone = Baresip.start(work.resolve("bob7"), bob, PASSWORD, DOMAIN, node.sip, tone)) {
+            assertTrue(phone.waitRegistered(15_000), phone.output());
+            send("uac_message.xml", alice, bob, 1, "hello baresip");
+            long id = history(alice, bob).get(0).getAsJsonObject().get("id").getAsLong();
+            assertTrue(Distribution.waitFor(10_000, () -> deliveredOnce(id, 1)), message(id) + "\n" + phone.output());
+            // baresip 1.0 prints received messages on stdout, which it does not flush into a pipe: its 2xx is the proof
+        }
+    }
+
+    @Test
+    void restSendsPagesTheConversationAndRefusesLikeSip() throws Exception {
+        String alice = user("alice6");
+        String bob = user("bob6");
+        for (int i = 1; i <= 3; i++) {
+            HttpResponse<String> r = node.api("POST", "/messages", "{\"from\":\"" + alice + "@" + DOMAIN + "\",\"to\":\""
+                    + bob + "@" + DOMAIN + "\",\"body\":\"rest " + i + "\"}");
+            assertEquals(202, r.statusCode(), r.body());
+        }
+        String pair = "/messages?user=" + bob + "@" + DOMAIN + "&peer=" + alice + "@" + DOMAIN;
+        JsonObject first = JsonParser.parseString(node.api("GET", pair + "&limit=2", null).body()).getAsJsonObject();
+        assertEquals(List.of("rest 3", "rest 2"), bodies(first.getAsJsonArray("messages")));
+        JsonObject second = JsonParser.parseString(node.api("GET", pair + "&limit=2&before=" + first.get("next").getAsLong(),
+                null).body()).getAsJsonObject();
+        assertEquals(List.of("rest 1"), bodies(second.getAsJsonArray("messages")));
+        assertTrue(second.get("next").isJsonNull());
+        String queue = node.api("GET", "/messages/queue?user=" + bob + "@" + DOMAIN, null).body();
+        assertEquals(3, JsonParser.parseString(queue).getAsJsonObject().getAsJsonArray("messages").size(), queue);
+        assertTrue(cli("pb:messages " + alice + "@" + DOMAIN + " " + bob + "@" + DOMAIN).contains("3 messages"));
+
+        HttpResponse<String> big = node.api("POST", "/messages", "{\"from\":\"" + alice + "@" + DOMAIN + "\",\"to\":\""
+                + bob + "@" + DOMAIN + "\",\"body\":\"" + "x".repeat(3000) + "\"}");
+        assertEquals(413, big.statusCode(), big.body());
+        HttpResponse<String> unknown = node.api("POST", "/messages", "{\"from\":\"" + alice + "@" + DOMAIN
+                + "\",\"to\":\"nobody@" + DOMAIN + "\",\"body\":\"hi\"}");
+        assertEquals(404, unknown.statusCode(), unknown.body());
+        assertEquals(400, node.api("POST", "/messages", "{not json").statusCode());
+        assertEquals(401, node.request("GET", "/api/v1/messages", null, null).statusCode());
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
+
+    private static List<String> bodies(JsonArray messages) {
+        List<String> out = new ArrayList<>();
+        messages.forEach(m -> out.add(m.getAsJsonObject().get("body").getAsString()));
+        return out;
+    }
 
     /** Creates user {@code name} and its SIPp injection file; returns the name. */
     private String user(String name) throws Exception {

@@ -26,6 +26,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.patchbay.api.identity.Aor;
 import org.patchbay.api.identity.Directory;
+import org.patchbay.api.messaging.MessageService;
 
 /**
  * The hot swap contract (ARCHITECTURE.md §4): every Patchbay bundle can be stopped, updated from its
@@ -51,6 +52,11 @@ public class HotSwapIT {
         int httpPort = Integer.parseInt(context.getProperty("patchbay.itest.http"));
         Aor alice = Aor.parse("alice@swap.example");
         withDirectory(d -> d.create(alice, "swap secret 1", "Alice"));
+        // a message for a user with no device stays queued in the store through every swap
+        Aor bob = Aor.parse("bob@swap.example");
+        withDirectory(d -> d.create(bob, "swap secret 2", "Bob"));
+        assertTrue("MessageService present", Node.waitFor(10_000, () -> withMessages(m -> m) != null));
+        long queued = withMessages(m -> m.submit(alice, bob, "text/plain", "queued across swaps".getBytes(java.nio.charset.StandardCharsets.UTF_8))).id();
         assertEquals(200, Node.get(httpPort, "/health").status());
 
         List<Bundle> bundles = node.patchbayBundles();
@@ -75,6 +81,8 @@ public class HotSwapIT {
                     Node.waitFor(10_000, () -> Node.servicesOf(now).equals(services)));
             assertTrue("directory data intact after swapping " + bsn,
                     withDirectory(d -> d.find(alice).isPresent()));
+            assertTrue("queued message intact after swapping " + bsn, Node.waitFor(10_000,
+                    () -> Boolean.TRUE.equals(withMessages(m -> m.queued(bob, 10).stream().anyMatch(q -> q.id() == queued)))));
             assertTrue("HTTP /health answers 200 after swapping " + bsn,
                     Node.waitFor(10_000, () -> status(httpPort) == 200));
             assertNoLeaks(node, bsn, baseThreads, baseSockets, baseServices);
@@ -118,6 +126,21 @@ public class HotSwapIT {
         assertTrue("Directory service present", ref != null);
         try {
             return work.apply(context.getService(ref));
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
+    /** Runs {@code work} on the MessageService; false/null-safe while it is away (its bundle or the store restarting). */
+    private <T> T withMessages(java.util.function.Function<MessageService, T> work) {
+        ServiceReference<MessageService> ref = context.getServiceReference(MessageService.class);
+        if (ref == null) {
+            return null;
+        }
+        try {
+            return work.apply(context.getService(ref));
+        } catch (RuntimeException e) {
+            return null;
         } finally {
             context.ungetService(ref);
         }

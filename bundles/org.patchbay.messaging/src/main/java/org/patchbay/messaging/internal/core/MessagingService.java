@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -113,6 +114,7 @@ public final class MessagingService implements MessageService, HealthCheck, Even
     private volatile EventAdmin events;
     private volatile long unsettled;
     private volatile String problem;
+    private ScheduledFuture<?> sweeps;
 
     @Activate
     public MessagingService(@Reference Database database, @Reference Directory directory,
@@ -142,17 +144,24 @@ public final class MessagingService implements MessageService, HealthCheck, Even
         return new MessageStore(database.dataSource());
     }
 
-    private void scheduleSweeps() {
+    private synchronized void scheduleSweeps() {
+        if (sweeps != null) {
+            sweeps.cancel(false);
+        }
         long every = settings.sweepInterval().toMillis();
-        worker.schedule(this::sweep, 0, TimeUnit.MILLISECONDS);
-        worker.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+        sweeps = worker.scheduleWithFixedDelay(this::sweep, 0, every, TimeUnit.MILLISECONDS);
     }
 
+    /** A configuration change keeps everything queued and in flight; only the limits and timings change. */
     @Modified
     void modified(Config config) {
         Settings s = Settings.from(config);
+        boolean resweep = !s.sweepInterval().equals(settings.sweepInterval());
         settings = s;
         dispatcher.settings(s);
+        if (resweep) {
+            scheduleSweeps();
+        }
     }
 
     @Deactivate

@@ -182,6 +182,32 @@ abstract class MessagingContract {
         assertFalse(service.recent(Aor.parse("carol@example.com"), 0, 10).iterator().hasNext());
     }
 
+    @Test
+    void retentionDeletesDeliveredMessagesFirstAndUndeliveredOnesLater() throws Exception {
+        locations.add("bob@example.com", "sip:bob@127.0.0.1:5062", null);
+        Message delivered = send("delivered");
+        assertTrue(waitFor(() -> service.find(delivered.id()).orElseThrow().status() == MessageStatus.DELIVERED));
+        Message waiting = service.submit(BOB, ALICE, "text/plain", "alice is offline".getBytes(StandardCharsets.UTF_8));
+        service.deactivate();
+
+        service = startAt(Duration.ofDays(31));
+        service.sweepNow();
+        assertTrue(service.find(delivered.id()).isEmpty(), "delivered and older than retention.days (30)");
+        assertTrue(service.find(waiting.id()).isPresent(), "undelivered messages are kept longer");
+        service.deactivate();
+
+        service = startAt(Duration.ofDays(91));
+        service.sweepNow();
+        assertTrue(service.find(waiting.id()).isEmpty(), "undelivered and older than undelivered.retention.days (90)");
+    }
+
+    private MessagingService startAt(Duration ahead) {
+        Clock later = Clock.offset(Clock.systemUTC(), ahead);
+        MessagingService m = new MessagingService(new MessageStore(ds), users, locations, later, settings(0, 3));
+        m.addDeliverer("sip", sip);
+        return m;
+    }
+
     private static org.osgi.service.event.Event bound(String aor, String contact) {
         return new org.osgi.service.event.Event(org.patchbay.api.location.LocationEvents.BOUND,
                 java.util.Map.of("aor", aor, "contact", contact));
