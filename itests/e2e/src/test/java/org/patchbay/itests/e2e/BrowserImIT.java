@@ -44,9 +44,8 @@ class BrowserImIT {
     void start() throws Exception {
         server = AgentServer.start(); // first: skips the class when the npm registry is unreachable
         node = Distribution.copy("browser-im");
-        int[] ports = Distribution.freePorts(2);
-        ws = ports[0];
-        wss = ports[1];
+        ws = node.ws;
+        wss = node.wss;
         node.writeConf("org.patchbay.sip.cfg", Map.of("host", "127.0.0.1", "udp.port", "" + node.sip, "tcp.port", "" + node.sip,
                 "tls.port", "" + node.sipTls, "domain", DOMAIN, "ws.port", "" + ws, "wss.port", "" + wss));
         // JsSIP keeps only the last WWW-/Proxy-Authenticate header and aborts on anything but MD5 (see BrowserRegisterIT)

@@ -42,9 +42,8 @@ class BrowserRegisterIT {
     void start() throws Exception {
         server = AgentServer.start(); // first: skips the class when the npm registry is unreachable
         node = Distribution.copy("browser-register");
-        int[] ports = Distribution.freePorts(2);
-        ws = ports[0];
-        wss = ports[1];
+        ws = node.ws;
+        wss = node.wss;
         node.writeConf("org.patchbay.sip.cfg", Map.of("host", "127.0.0.1", "udp.port", "" + node.sip, "tcp.port", "" + node.sip,
                 "tls.port", "" + node.sipTls, "domain", DOMAIN, "ws.port", "" + ws, "wss.port", "" + wss));
         // JsSIP 3.10 and SIP.js 0.21 keep only the last WWW-Authenticate header and abort on anything but MD5: with the
@@ -67,7 +66,7 @@ class BrowserRegisterIT {
             chromium.close();
         }
         if (node != null && node.process() != null && node.process().isAlive()) {
-            // a slow stop is LifecycleIT's business (seen after the ws merge: > 10 s); here it only gets reported
+            // a slow stop is LifecycleIT's business (seen before the ws fix of 94dd5e4: 6-12 s); here it is only reported
             long t0 = System.nanoTime();
             node.process().destroy();
             if (!node.process().waitFor(30, TimeUnit.SECONDS)) {
