@@ -3,6 +3,7 @@ package org.patchbay.itests.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.patchbay.itests.e2e.browser.AgentServer;
@@ -31,6 +33,7 @@ class BrowserRegisterIT {
     private static final String DOMAIN = "web.test";
     private static final long EVENT_MILLIS = 10_000;
 
+    private String skip;
     private AgentServer server;
     private Distribution node;
     private int ws;
@@ -40,7 +43,11 @@ class BrowserRegisterIT {
 
     @BeforeAll
     void start() throws Exception {
-        server = AgentServer.start(); // first: skips the class when the npm registry is unreachable
+        skip = Chromium.skipReason(); // first: no npm registry or no Chromium, no node either
+        if (skip != null) {
+            return;
+        }
+        server = AgentServer.start();
         node = Distribution.copy("browser-register");
         ws = node.ws;
         wss = node.wss;
@@ -58,6 +65,11 @@ class BrowserRegisterIT {
                 "ws " + ws + " and wss " + wss + " listening; output:\n" + String.join("\n", node.output()));
         page = server.page("main");
         chromium = Chromium.open(work(), page, 30_000);
+    }
+
+    @BeforeEach
+    void skipWithoutBrowser() {
+        assumeTrue(skip == null, skip);
     }
 
     @AfterAll

@@ -28,6 +28,18 @@ public final class Chromium implements AutoCloseable {
         this.log = log;
     }
 
+    /**
+     * Null when browser tests can run here (libraries fetched, Chromium installed), else the reason to skip them;
+     * for a class's {@code @BeforeAll}, with {@code assumeTrue(reason == null, reason)} in {@code @BeforeEach}.
+     */
+    public static String skipReason() {
+        String npm = NpmCache.unavailable();
+        if (npm != null) {
+            return npm;
+        }
+        return Files.isExecutable(BINARY) ? null : BINARY + " is not installed (apt-get install chromium): browser tests skipped";
+    }
+
     /** The flags of {@code /work/shared/E2E.md} plus logging; {@code profile} must be a new directory. */
     static List<String> command(Path profile, String url) {
         List<String> c = new ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",

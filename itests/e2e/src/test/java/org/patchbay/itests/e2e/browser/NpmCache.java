@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.opentest4j.TestAbortedException;
+
 /**
  * The browser libraries, fetched from the npm registry at test time into a git-ignored cache and bundled for the page
  * with esbuild: {@code jssip.js} (global {@code JsSIP}; JsSIP ships no browser build) and {@code sip.js} (global
@@ -39,16 +41,38 @@ public final class NpmCache {
 
     private static final Object LOCK = new Object();
     private static Path ready;
+    /** Why the first attempt skipped: later classes skip at once instead of asking the registry again. */
+    private static String skipped;
 
     private NpmCache() {
+    }
+
+    /**
+     * Null when the libraries are ready (fetched now if needed), else why browser tests cannot run. For
+     * {@code @BeforeAll}: an assumption failing there reports no test at all, so keep the reason and abort each test
+     * in {@code @BeforeEach} (see {@link Chromium#skipReason()}).
+     */
+    public static String unavailable() {
+        try {
+            libraries();
+            return null;
+        } catch (TestAbortedException e) {
+            return e.getMessage();
+        }
     }
 
     /** The directory holding {@code jssip.js} and {@code sip.js}, fetching and bundling them on first use. */
     public static Path libraries() {
         synchronized (LOCK) {
+            if (skipped != null) {
+                abort(skipped);
+            }
             if (ready == null) {
                 try {
                     ready = prepare();
+                } catch (TestAbortedException e) {
+                    skipped = e.getMessage();
+                    throw e;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 } catch (InterruptedException e) {
