@@ -25,7 +25,10 @@ public interface SipNode {
 
     AddressFactory addressFactory();
 
-    /** The provider sending over {@code transport} ({@code udp}, {@code tcp}, {@code tls}), when that transport is on. */
+    /**
+     * The provider sending over {@code transport} ({@code udp}, {@code tcp}, {@code tls}, {@code ws}, {@code wss}), when
+     * that transport is on.
+     */
     Optional<SipProvider> provider(String transport);
 
     /** The address and port this node advertises for {@code transport} in Via, Contact and Record-Route. */
@@ -41,8 +44,9 @@ public interface SipNode {
     String defaultDomain();
 
     /**
-     * The transport that reaches a registered binding: the Contact's {@code transport} parameter when it has one, else
-     * the one its REGISTER came over. Send with {@code provider(transportTo(target))}.
+     * The transport that reaches a registered binding: {@code ws}/{@code wss} for a binding registered over a WebSocket
+     * (RFC 7118: reachable over that connection only); otherwise the Contact's {@code transport} parameter when it has
+     * one, else the one its REGISTER came over. Send with {@code provider(transportTo(target))}.
      */
     String transportTo(Binding target);
 

@@ -35,6 +35,9 @@ final class Distribution implements AutoCloseable {
     /** SIP: UDP and TCP share {@link #sip}; TLS on {@link #sipTls}. The stack binds 127.0.0.1 only. */
     final int sip;
     final int sipTls;
+    /** SIP over WebSocket (RFC 7118), path /ws: ws and wss (the node's self-signed certificate) ports. */
+    int ws;
+    int wss;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private Process process;
@@ -59,12 +62,14 @@ final class Distribution implements AutoCloseable {
         }
         Files.createDirectories(home.resolve("deploy"));
         Files.createDirectories(home.resolve("data"));
-        int[] ports = freePorts(5);
+        int[] ports = freePorts(7);
         Distribution d = new Distribution(home, ports[0], ports[1], ports[2], ports[3], ports[4]);
         d.writeConf("org.patchbay.http.cfg", Map.of("host", "127.0.0.1", "port", "" + d.http, "https.port", "" + d.https));
         d.writeConf("org.patchbay.shell.telnet.cfg", Map.of("port", "" + d.telnet));
+        d.ws = ports[5];
+        d.wss = ports[6];
         d.writeConf("org.patchbay.sip.cfg", Map.of("host", "127.0.0.1", "udp.port", "" + d.sip, "tcp.port", "" + d.sip,
-                "tls.port", "" + d.sipTls));
+                "tls.port", "" + d.sipTls, "ws.port", "" + d.ws, "wss.port", "" + d.wss));
         d.writeConf("org.patchbay.media.cfg", Map.of("host", "127.0.0.1", "address", "127.0.0.1"));
         return d;
     }

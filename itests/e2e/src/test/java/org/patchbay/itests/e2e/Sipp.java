@@ -27,6 +27,10 @@ final class Sipp implements AutoCloseable {
     static Sipp start(Path work, int port, String scenario, String target, String... args) throws IOException {
         int[] ports = Distribution.freePorts(2);
         int local = port > 0 ? port : ports[0];
+        // SIPp also binds media port + 2 (video): never let that be the SIP port
+        for (int i = 0; i < 20 && local >= ports[1] && local <= ports[1] + 3; i++) {
+            ports[1] = Distribution.freePorts(1)[0];
+        }
         String name = scenario.replace(".xml", "") + "-" + local + "-" + System.nanoTime();
         Path out = work.resolve(name + ".out");
         Path err = work.resolve(name + ".err");

@@ -37,7 +37,7 @@ final class NodeOptions {
         Path conf = mkdirs(work.resolve("conf"));
         Path deploy = mkdirs(work.resolve("deploy"));
         Path data = mkdirs(work.resolve("data"));
-        int[] ports = freePorts(5);
+        int[] ports = freePorts(7);
         int http = ports[0];
         int https = ports[1];
         int telnet = ports[2];
@@ -45,7 +45,7 @@ final class NodeOptions {
         write(conf.resolve("org.patchbay.shell.telnet.cfg"), Map.of("port", "" + telnet));
         write(conf.resolve("org.patchbay.store.cfg"), Map.of());
         write(conf.resolve("org.patchbay.sip.cfg"), Map.of("host", "127.0.0.1", "udp.port", "" + ports[3],
-                "tcp.port", "" + ports[3], "tls.port", "" + ports[4]));
+                "tcp.port", "" + ports[3], "tls.port", "" + ports[4], "ws.port", "" + ports[5], "wss.port", "" + ports[6]));
         write(conf.resolve("org.patchbay.media.cfg"), Map.of("host", "127.0.0.1", "address", "127.0.0.1"));
         write(conf.resolve("org.apache.felix.fileinstall-deploy.cfg"), Map.of(
                 "felix.fileinstall.dir", deploy.toString(),

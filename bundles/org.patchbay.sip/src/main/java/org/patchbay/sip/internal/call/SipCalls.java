@@ -1,5 +1,6 @@
 package org.patchbay.sip.internal.call;
 
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,7 @@ import org.patchbay.api.health.HealthCheck;
 import org.patchbay.api.health.HealthResult;
 import org.patchbay.api.identity.Aor;
 import org.patchbay.api.location.Binding;
+import org.patchbay.sip.internal.ws.FlowListener;
 import org.patchbay.sip.spi.SipExchange;
 import org.patchbay.sip.spi.SipNode;
 import org.patchbay.sip.spi.SipRequestHandler;
@@ -51,12 +53,12 @@ import org.slf4j.LoggerFactory;
  * leg that is the dialog's application data. The set of live legs is this component's, so a stop ends them (BYE,
  * CANCEL or 503) and tells the core; nothing survives a restart.
  */
-@Component(service = {SipRequestHandler.class, LegFactory.class, HealthCheck.class},
+@Component(service = {SipRequestHandler.class, LegFactory.class, HealthCheck.class, FlowListener.class},
         property = {SipRequestHandler.METHODS + "=INVITE", SipRequestHandler.METHODS + "=BYE",
             SipRequestHandler.METHODS + "=UPDATE", SipRequestHandler.METHODS + "=INFO",
             SipRequestHandler.METHODS + "=PRACK", SipRequestHandler.ACCEPT + "=application/sdp", LegFactory.ADAPTER + "=" + SipCalls.ADAPTER,
             HealthCheck.NAME + "=" + SipCalls.HEALTH})
-public final class SipCalls implements SipRequestHandler, LegFactory, HealthCheck {
+public final class SipCalls implements SipRequestHandler, LegFactory, HealthCheck, FlowListener {
     /** Health check name; its detail gives the live SIP legs and the stack's tables, for leak checks. */
     static final String HEALTH = "sip-calls";
     static final String ADAPTER = "sip";
@@ -261,6 +263,22 @@ public final class SipCalls implements SipRequestHandler, LegFactory, HealthChec
         SipNode.StackCounts c = n.counts();
         return HealthResult.up(HEALTH, live.size() + " SIP legs; stack: " + c.dialogs() + " dialogs, "
                 + c.serverTransactions() + " server transactions, " + c.clientTransactions() + " client transactions");
+    }
+
+    @Override
+    public void flowClosed(String flow) {
+        // calls wait for flowLost: the device may reconnect and re-register within the grace period
+    }
+
+    /** RFC 5626 flow not recovered: calls of the party on it end towards the other party, the CDR says why. */
+    @Override
+    public void flowLost(String flow, InetSocketAddress peer, Set<String> hosts) {
+        for (SipLeg leg : List.copyOf(live)) {
+            if (leg.onFlow(peer, hosts)) {
+                LOG.info("{}: WebSocket {} lost and not recovered; ending the call", leg, flow);
+                leg.flowLost("websocket connection lost");
+            }
+        }
     }
 
     /** Live SIP legs (for tests and listings). */

@@ -138,6 +138,13 @@ abstract class SipLeg implements Leg, SipRequestHandler, SipResponseListener, Si
 
     private void modifyIn(SipExchange ex, String method) throws Exception {
         boolean invite = Request.INVITE.equals(method);
+        if (!invite && ex.request().getRawContent() == null && answeredSession()) {
+            // RFC 4028 session refresh without an offer (JsSIP sends one every Session-Expires/2 when the node names
+            // no refresher): the node runs no session timers, so it answers here instead of relaying a request the
+            // other party may not support; a failed refresh would make the browser hang up
+            ex.respond(Response.OK);
+            return;
+        }
         if (!answeredSession() || reinviteOut != null || (invite && reinviteIn != null)) {
             // RFC 3261 §14.2: an INVITE crossing our own pending one is refused with 491
             ex.respond(Response.REQUEST_PENDING);
@@ -383,6 +390,33 @@ abstract class SipLeg implements Leg, SipRequestHandler, SipResponseListener, Si
 
     /** The adapter stops: end the dialog cleanly towards the party and tell the core the leg is gone. */
     abstract void shutdown();
+
+    /**
+     * True when this leg's party sat on the WebSocket connection {@code peer} (or used one of its {@code .invalid}
+     * hosts as its Contact).
+     */
+    synchronized boolean onFlow(InetSocketAddress peer, java.util.Set<String> hosts) {
+        if (!"ws".equalsIgnoreCase(transport) && !"wss".equalsIgnoreCase(transport)) {
+            return false;
+        }
+        if (peer != null && peer.equals(source)) {
+            return true;
+        }
+        if (dialog != null && dialog.getRemoteTarget() != null
+                && dialog.getRemoteTarget().getURI() instanceof javax.sip.address.SipURI uri && uri.getHost() != null) {
+            return hosts.contains(uri.getHost().toLowerCase(java.util.Locale.ROOT));
+        }
+        return false;
+    }
+
+    /** The party's WebSocket connection dropped and it did not come back in time: end the leg without a BYE. */
+    synchronized void flowLost(String reason) {
+        if (!ended) {
+            deleteDialog();
+            finish();
+            reportLost(reason);
+        }
+    }
 
     /** The stack stopped with this leg's dialog in it: nothing can be sent any more. */
     synchronized void stackGone() {

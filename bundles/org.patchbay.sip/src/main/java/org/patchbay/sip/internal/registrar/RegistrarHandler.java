@@ -35,6 +35,7 @@ import org.patchbay.api.identity.Aor;
 import org.patchbay.api.location.Binding;
 import org.patchbay.api.location.LocationService;
 import org.patchbay.sip.internal.auth.UserAgents;
+import org.patchbay.sip.internal.ws.FlowListener;
 import org.patchbay.sip.spi.SipExchange;
 import org.patchbay.sip.spi.SipRequestHandler;
 import org.slf4j.Logger;
@@ -47,10 +48,10 @@ import gov.nist.javax.sip.header.SIPHeader;
  * device and reg-id) and RFC 3327 Path. Bindings go to the {@link LocationService} with the transport, the real source
  * address and the connection they came over, so calls reach devices behind NAT.
  */
-@Component(service = SipRequestHandler.class, property = SipRequestHandler.METHODS + "=REGISTER",
+@Component(service = {SipRequestHandler.class, FlowListener.class}, property = SipRequestHandler.METHODS + "=REGISTER",
         configurationPid = RegistrarHandler.PID)
 @Designate(ocd = RegistrarHandler.Config.class)
-public final class RegistrarHandler implements SipRequestHandler {
+public final class RegistrarHandler implements SipRequestHandler, FlowListener {
     static final String PID = "org.patchbay.sip.registrar";
     static final String ADAPTER = "sip";
 
@@ -133,6 +134,20 @@ public final class RegistrarHandler implements SipRequestHandler {
         }
         apply(x, aor, parsed, callId, cseq);
         x.respond(ok(x, aor, parsed.outbound(), supported.contains("path")));
+    }
+
+    /** RFC 5626 / RFC 7118: the bindings of a WebSocket connection go with it. */
+    @Override
+    public void flowClosed(String flow) {
+        int n = location.unbindFlow(flow);
+        if (n > 0) {
+            LOG.info("{} closed: {} binding(s) removed", flow, n);
+        }
+    }
+
+    @Override
+    public void flowLost(String flow, java.net.InetSocketAddress peer, java.util.Set<String> hosts) {
+        // bindings went when the connection closed
     }
 
     /** The To URI as an address of record; node addresses and aliases stand for the default domain. */

@@ -37,10 +37,16 @@ public final class BindingRoutes {
     }
 
     /**
-     * The transport towards a binding: the Contact's {@code transport} parameter when it has one (RFC 3263: what the
-     * device asked for), else the one its REGISTER came over.
+     * The transport towards a binding: a WebSocket binding is reached over its connection only (ws or wss as it
+     * registered, whatever its Contact says: JsSIP writes {@code transport=ws} over wss); otherwise the Contact's
+     * {@code transport} parameter when it has one (RFC 3263: what the device asked for), else the one its REGISTER came
+     * over.
      */
     public static String transportTo(Binding target) {
+        String registered = target.transport() == null ? "" : target.transport().toLowerCase(Locale.ROOT);
+        if (isWebSocket(registered)) {
+            return registered;
+        }
         Matcher m = TRANSPORT.matcher(target.contact());
         String t = m.find() ? m.group(1) : target.transport();
         t = t == null ? "udp" : t.toLowerCase(Locale.ROOT);
@@ -78,6 +84,11 @@ public final class BindingRoutes {
             return null;
         }
         String host = source.getAddress().getHostAddress();
+        if (isWebSocket(transport)) {
+            // RFC 7118 §5: a WebSocket client is only ever reached over its connection (the stack finds the connection
+            // by this address, or the one that replaced it after a reconnect)
+            return route(node, host, source.getPort(), transport);
+        }
         int cport = c.getPort() > 0 ? c.getPort() : ("tls".equals(transport) ? 5061 : 5060);
         boolean sameHost = host.equals(c.getHost());
         if (sameHost && (cport == source.getPort() || !"udp".equals(transport))) {
@@ -85,13 +96,22 @@ public final class BindingRoutes {
             // itself, and the registering connection may be long gone
             return null;
         }
+        return route(node, host, source.getPort(), transport);
+    }
+
+    private static RouteHeader route(SipNode node, String host, int port, String transport) throws ParseException {
         SipURI r = node.addressFactory().createSipURI(null, host);
-        r.setPort(source.getPort());
+        r.setPort(port);
         if (!"udp".equals(transport)) {
             r.setTransportParam(transport);
         }
         r.setLrParam();
         return node.headerFactory().createRouteHeader(node.addressFactory().createAddress(r));
+    }
+
+    /** ws or wss (RFC 7118). */
+    public static boolean isWebSocket(String transport) {
+        return "ws".equalsIgnoreCase(transport) || "wss".equalsIgnoreCase(transport);
     }
 
     /** See {@link SipNode#newRequest}. */

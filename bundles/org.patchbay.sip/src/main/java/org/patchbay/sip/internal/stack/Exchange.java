@@ -229,7 +229,9 @@ final class Exchange implements SipExchange {
         if (transport.equals("udp")) {
             return null;
         }
-        return transport + ":" + source.getHostString() + ":" + source.getPort();
+        // the same id the WebSocket server reports when the connection closes (WsChannel.flow)
+        String host = source.getAddress() != null ? source.getAddress().getHostAddress() : source.getHostString();
+        return transport + ":" + host + ":" + source.getPort();
     }
 
     @Override

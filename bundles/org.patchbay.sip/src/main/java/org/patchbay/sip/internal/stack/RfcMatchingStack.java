@@ -1,16 +1,24 @@
 package org.patchbay.sip.internal.stack;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.Locale;
 import java.util.Properties;
 
 import javax.sip.PeerUnavailableException;
 import javax.sip.message.Request;
 
+import gov.nist.javax.sip.ListeningPointExt;
 import gov.nist.javax.sip.SipStackImpl;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.SIPServerTransaction;
 import gov.nist.javax.sip.stack.SIPTransaction;
+
+import org.patchbay.sip.internal.ws.WsMessageProcessor;
+import org.patchbay.sip.internal.ws.WsServer;
 
 /**
  * The RI's stack with RFC 3261 17.2.3 server transaction matching. jain-sip looks server transactions up by branch alone,
@@ -21,8 +29,29 @@ import gov.nist.javax.sip.stack.SIPTransaction;
  */
 final class RfcMatchingStack extends SipStackImpl {
 
+    private volatile WsServer webSockets;
+
     RfcMatchingStack(Properties properties) throws PeerUnavailableException {
         super(properties);
+    }
+
+    /** The WebSocket server whose connections the WS and WSS listening points send through. */
+    void webSockets(WsServer server) {
+        this.webSockets = server;
+    }
+
+    /** WS and WSS are ours (sockets in Jetty, see {@link WsMessageProcessor}); the rest is the configured factory's. */
+    @Override
+    protected MessageProcessor createMessageProcessor(InetAddress address, int port, String transport)
+            throws IOException {
+        WsServer ws = webSockets;
+        if (ws != null && (ListeningPointExt.WS.equalsIgnoreCase(transport)
+                || ListeningPointExt.WSS.equalsIgnoreCase(transport))) {
+            MessageProcessor p = new WsMessageProcessor(address, port, transport.toUpperCase(Locale.ROOT), this, ws);
+            addMessageProcessor(p);
+            return p;
+        }
+        return super.createMessageProcessor(address, port, transport);
     }
 
     @Override

@@ -35,6 +35,15 @@ final class SipHealthCheck implements HealthCheck {
         check("udp", settings.udpEnabled(), settings.udpPort(), ports, detail, missing);
         check("tcp", settings.tcpEnabled(), settings.tcpPort(), ports, detail, missing);
         check("tls", settings.tlsEnabled(), settings.tlsPort(), ports, detail, missing);
+        if (settings.ws().any()) {
+            org.patchbay.sip.internal.ws.WsServer ws = runtime.webSockets();
+            if (ws == null || !ws.running()) {
+                missing.add("WebSocket " + settings.ws().listeners());
+            } else {
+                detail.add("WebSocket " + new java.util.TreeMap<>(ws.listeners()).keySet() + " (" + ws.connections("WS")
+                        + " ws, " + ws.connections("WSS") + " wss connections)");
+            }
+        }
         if (missing.length() > 0) {
             return HealthResult.down(NAME, "not listening: " + missing);
         }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 public record SipSettings(String host, String advertisedHost, String domain, List<String> aliases, boolean udpEnabled,
         int udpPort, boolean tcpEnabled, int tcpPort, boolean tlsEnabled, int tlsPort, String keystore,
-        String keystorePassword, String keystoreType, int threads, int maxMessageSize) {
+        String keystorePassword, String keystoreType, int threads, int maxMessageSize, WsSettings ws) {
 
     public static final String PID = "org.patchbay.sip";
 
@@ -89,7 +89,8 @@ public record SipSettings(String host, String advertisedHost, String domain, Lis
         if (tls && tcp && tlsPort == tcpPort) {
             throw new InvalidSettingException(TLS_PORT, tlsPort + " is also the TCP port; choose another");
         }
-        if (!udp && !tcp && !tls) {
+        WsSettings ws = WsSettings.parse(config, tcp ? tcpPort : -1, tls ? tlsPort : -1);
+        if (!udp && !tcp && !tls && !ws.any()) {
             throw new InvalidSettingException(UDP_ENABLED, "every transport is off; enable at least one");
         }
         String keystore = string(config, KEYSTORE, "");
@@ -98,13 +99,18 @@ public record SipSettings(String host, String advertisedHost, String domain, Lis
         if (!type.equals("PKCS12") && !type.equals("JKS")) {
             throw new InvalidSettingException(KEYSTORE_TYPE, "'" + printable(type) + "' is not PKCS12 or JKS");
         }
-        if (tls && !keystore.isEmpty() && password.isEmpty()) {
+        if ((tls || ws.tlsNeeded()) && !keystore.isEmpty() && password.isEmpty()) {
             throw new InvalidSettingException(KEYSTORE_PASSWORD, "is required when 'keystore' is set");
         }
         int threads = integer(config, THREADS, DEFAULT_THREADS, 1, 256);
         int maxSize = integer(config, MAX_MESSAGE_SIZE, DEFAULT_MAX_MESSAGE_SIZE, 4096, 1 << 20);
         return new SipSettings(host, advertised, domain, aliases, udp, udpPort, tcp, tcpPort, tls, tlsPort, keystore,
-                password, type, threads, maxSize);
+                password, type, threads, maxSize, ws);
+    }
+
+    /** True when the TLS keystore is needed: SIP over TLS or a wss listener. */
+    public boolean keystoreNeeded() {
+        return tlsEnabled || ws.tlsNeeded();
     }
 
     /** True when the host binds every interface. */
@@ -112,7 +118,7 @@ public record SipSettings(String host, String advertisedHost, String domain, Lis
         return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
     }
 
-    private static String string(Map<String, ?> config, String key, String def) {
+    static String string(Map<String, ?> config, String key, String def) {
         Object v = config.get(key);
         if (v instanceof String[] a) {
             v = a.length == 0 ? null : a[0];
@@ -120,7 +126,7 @@ public record SipSettings(String host, String advertisedHost, String domain, Lis
         return v == null || v.toString().isBlank() ? def : v.toString().strip();
     }
 
-    private static List<String> list(Object v) {
+    static List<String> list(Object v) {
         if (v == null) {
             return List.of();
         }
@@ -143,11 +149,11 @@ public record SipSettings(String host, String advertisedHost, String domain, Lis
         return out;
     }
 
-    private static int port(Map<String, ?> config, String key, int def) throws InvalidSettingException {
+    static int port(Map<String, ?> config, String key, int def) throws InvalidSettingException {
         return integer(config, key, def, 1, 65535);
     }
 
-    private static int integer(Map<String, ?> config, String key, int def, int min, int max)
+    static int integer(Map<String, ?> config, String key, int def, int min, int max)
             throws InvalidSettingException {
         Object v = config.get(key);
         if (v == null || v.toString().isBlank()) {
@@ -170,7 +176,7 @@ public record SipSettings(String host, String advertisedHost, String domain, Lis
         return (int) n;
     }
 
-    private static boolean bool(Map<String, ?> config, String key, boolean def) throws InvalidSettingException {
+    static boolean bool(Map<String, ?> config, String key, boolean def) throws InvalidSettingException {
         Object v = config.get(key);
         if (v == null || v.toString().isBlank()) {
             return def;
@@ -195,7 +201,7 @@ public record SipSettings(String host, String advertisedHost, String domain, Lis
         return "SipSettings[host=" + host + ", advertised=" + (advertisedHost.isEmpty() ? "<auto>" : advertisedHost)
                 + ", domain=" + domain + ", udp=" + (udpEnabled ? udpPort : "off") + ", tcp=" + (tcpEnabled ? tcpPort : "off")
                 + ", tls=" + (tlsEnabled ? tlsPort : "off") + ", keystore=" + (keystore.isEmpty() ? "<data/tls>" : keystore)
-                + ", threads=" + threads + ", maxMessageSize=" + maxMessageSize + "]";
+                + ", threads=" + threads + ", maxMessageSize=" + maxMessageSize + ", " + ws + "]";
     }
 
     /** A configuration value that cannot be used, with the key that holds it. */

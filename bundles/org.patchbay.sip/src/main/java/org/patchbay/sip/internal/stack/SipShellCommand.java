@@ -34,6 +34,15 @@ public final class SipShellCommand {
         }
         sb.append("transports: ").append(t).append('\n');
         sb.append("advertised: ").append(rt.advertisedHost()).append('\n');
+        org.patchbay.sip.internal.ws.WsServer ws = rt.webSockets();
+        if (ws != null) {
+            StringJoiner l = new StringJoiner(", ");
+            new java.util.TreeMap<>(ws.listeners()).forEach((port, listener) -> l.add(listener.transport() + " " + port
+                    + " " + String.join(",", listener.paths())));
+            sb.append("websocket listeners: ").append(l).append('\n');
+            sb.append("websocket connections: ws ").append(ws.connections("WS")).append(", wss ")
+                    .append(ws.connections("WSS")).append(", recovering ").append(ws.recovering()).append('\n');
+        }
         sb.append("domain: ").append(s.domain()).append(s.aliases().isEmpty() ? "" : " (aliases " + String.join(", ",
                 s.aliases()) + ")").append('\n');
         SipNode.StackCounts c = rt.counts();

@@ -21,6 +21,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 import org.patchbay.api.health.HealthCheck;
 import org.patchbay.sip.internal.auth.Authenticator;
+import org.patchbay.sip.internal.ws.FlowListener;
 import org.patchbay.sip.spi.SipNode;
 import org.patchbay.sip.spi.SipRequestHandler;
 import org.slf4j.Logger;
@@ -92,11 +93,52 @@ public final class SipStackComponent {
         @AttributeDefinition(name = "Max message size", min = "4096", max = "1048576", description = "Largest "
                 + "message accepted over TCP/TLS, bytes")
         int max_message_size() default SipSettings.DEFAULT_MAX_MESSAGE_SIZE;
+
+        @AttributeDefinition(name = "WebSocket enabled", description = "SIP over WebSocket (RFC 7118), plain")
+        boolean ws_enabled() default true;
+
+        @AttributeDefinition(name = "WebSocket port", min = "1", max = "65535")
+        int ws_port() default WsSettings.DEFAULT_WS_PORT;
+
+        @AttributeDefinition(name = "Secure WebSocket enabled", description = "SIP over secure WebSocket; uses the "
+                + "TLS keystore")
+        boolean wss_enabled() default true;
+
+        @AttributeDefinition(name = "Secure WebSocket port", min = "1", max = "65535")
+        int wss_port() default WsSettings.DEFAULT_WSS_PORT;
+
+        @AttributeDefinition(name = "WebSocket paths", description = "Paths of the ws and wss listeners")
+        String[] ws_paths() default {WsSettings.DEFAULT_PATH};
+
+        @AttributeDefinition(name = "More WebSocket listeners", required = false, description = "port[/path][;tls] "
+                + "each, e.g. 8090/sip;tls for a vendor SDK with a fixed URL")
+        String[] ws_listeners() default {};
+
+        @AttributeDefinition(name = "WebSocket idle timeout", min = "10", max = "86400", description = "Seconds "
+                + "without any frame before a connection is closed")
+        int ws_idle_timeout() default 300;
+
+        @AttributeDefinition(name = "WebSocket max frame size", min = "1024", max = "1048576", description = "Largest "
+                + "frame (one SIP message) in bytes; a bigger one closes the connection with 1009")
+        int ws_max_frame_size() default 65536;
+
+        @AttributeDefinition(name = "WebSocket ping interval", min = "0", max = "3600", description = "Seconds between "
+                + "pings to every connection; 0 = none")
+        int ws_ping_interval() default 30;
+
+        @AttributeDefinition(name = "WebSocket flow grace", min = "0", max = "3600", description = "Seconds a call on "
+                + "a dropped connection waits for the device to reconnect and register again (RFC 5626)")
+        int ws_flow_grace() default 30;
+
+        @AttributeDefinition(name = "WebSocket origins", required = false, description = "Allowed Origin header "
+                + "values; empty: any")
+        String[] ws_origins() default {};
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SipStackComponent.class);
 
     private final HandlerRegistry handlers = new HandlerRegistry();
+    private final java.util.Set<FlowListener> flowListeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Authenticator authenticator;
     private volatile SipStackRuntime runtime;
     private SipHealthCheck health;
@@ -120,8 +162,9 @@ public final class SipStackComponent {
         String problem = settings == null ? "configuration " + SipSettings.PID + " is invalid (see the log)" : null;
         if (settings != null) {
             try {
-                SipStackRuntime.Keystore ks = settings.tlsEnabled() ? SipKeystores.resolve(settings, context) : null;
+                SipStackRuntime.Keystore ks = settings.keystoreNeeded() ? SipKeystores.resolve(settings, context) : null;
                 rt = new SipStackRuntime(settings, ks, handlers, () -> authenticator);
+                flowListeners.forEach(rt::addFlowListener);
                 rt.start();
                 LOG.info("SIP listening: {} (advertised {}, domain {})", rt.ports(), rt.advertisedHost(),
                         settings.domain());
@@ -203,6 +246,25 @@ public final class SipStackComponent {
 
     void removeHandler(SipRequestHandler handler) {
         handlers.remove(handler);
+    }
+
+    /** Whoever cares about WebSocket connections going (the registrar drops their bindings, the calls their legs). */
+    @Reference(service = FlowListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "removeFlowListener")
+    void addFlowListener(FlowListener l) {
+        flowListeners.add(l);
+        SipStackRuntime rt = runtime;
+        if (rt != null) {
+            rt.addFlowListener(l);
+        }
+    }
+
+    void removeFlowListener(FlowListener l) {
+        flowListeners.remove(l);
+        SipStackRuntime rt = runtime;
+        if (rt != null) {
+            rt.removeFlowListener(l);
+        }
     }
 
     @Reference(service = Authenticator.class, cardinality = ReferenceCardinality.OPTIONAL,

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -27,6 +28,9 @@ import gov.nist.javax.sip.header.HeaderFactoryImpl;
 import gov.nist.javax.sip.message.MessageFactoryImpl;
 
 import org.patchbay.sip.internal.auth.Authenticator;
+import org.patchbay.sip.internal.ws.FlowListener;
+import org.patchbay.sip.internal.ws.WsAddressResolver;
+import org.patchbay.sip.internal.ws.WsServer;
 import org.patchbay.sip.spi.SipNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * listening point per enabled transport and the single {@link StackListener}. Plain Java so tests run it without OSGi;
  * {@link SipStackComponent} creates one per configuration and stops it on deactivate.
  */
-public final class SipStackRuntime implements SipNode {
+public final class SipStackRuntime implements SipNode, FlowListener {
 
     /** A keystore the TLS transport can open. */
     public record Keystore(Path path, String password, String type) {
@@ -66,6 +70,8 @@ public final class SipStackRuntime implements SipNode {
     private SipStackImpl stack;
     private SipProvider provider;
     private List<Thread> scannerThreads = List.of();
+    private WsServer webSockets;
+    private final List<FlowListener> flowListeners = new CopyOnWriteArrayList<>();
 
     public SipStackRuntime(SipSettings settings, Keystore keystore, HandlerRegistry handlers,
             Supplier<Authenticator> authenticator) {
@@ -90,8 +96,19 @@ public final class SipStackRuntime implements SipNode {
             scannerThreads = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> !before.contains(t) && t.getName().startsWith("EventScanner")).toList();
         }
+        WsServer ws = null;
         try {
             List<ListeningPoint> points = new ArrayList<>();
+            if (settings.ws().any()) {
+                ws = new WsServer(settings.ws(), settings.host(), keystore == null ? null
+                        : new WsServer.Tls(keystore.path().toString(), keystore.password(), keystore.type()), this);
+                ((RfcMatchingStack) s).webSockets(ws);
+                s.setAddressResolver(new WsAddressResolver(ws));
+                // Jetty binds first (port 0 works); the listening points then carry the bound ports
+                for (Map.Entry<String, Integer> e : ws.start().entrySet()) {
+                    points.add(listen(s, e.getValue(), e.getKey().toUpperCase(Locale.ROOT)));
+                }
+            }
             if (settings.udpEnabled()) {
                 points.add(listen(s, settings.udpPort(), ListeningPoint.UDP));
             }
@@ -112,7 +129,11 @@ public final class SipStackRuntime implements SipNode {
             }
             stack = s;
             provider = p;
+            webSockets = ws;
         } catch (Exception | Error e) {
+            if (ws != null) {
+                ws.stop();
+            }
             release(s, scannerThreads);
             throw e;
         }
@@ -177,6 +198,11 @@ public final class SipStackRuntime implements SipNode {
         SipStackImpl s = stack;
         stack = null;
         provider = null;
+        WsServer ws = webSockets;
+        webSockets = null;
+        if (ws != null) {
+            ws.stop();
+        }
         if (s != null) {
             release(s, scannerThreads);
         }
@@ -241,6 +267,34 @@ public final class SipStackRuntime implements SipNode {
         return stack == null ? Map.of() : Map.copyOf(ports);
     }
 
+    /** The WebSocket listeners, or null when none is configured or the stack is stopped. */
+    public synchronized WsServer webSockets() {
+        return webSockets;
+    }
+
+    /** Adds a listener for WebSocket connections closing and being lost (registrar, call legs). */
+    public void addFlowListener(FlowListener l) {
+        flowListeners.add(l);
+    }
+
+    public void removeFlowListener(FlowListener l) {
+        flowListeners.remove(l);
+    }
+
+    @Override
+    public void flowClosed(String flow) {
+        for (FlowListener l : flowListeners) {
+            l.flowClosed(flow);
+        }
+    }
+
+    @Override
+    public void flowLost(String flow, java.net.InetSocketAddress peer, Set<String> hosts) {
+        for (FlowListener l : flowListeners) {
+            l.flowLost(flow, peer, hosts);
+        }
+    }
+
     public StackStats stats() {
         return stats;
     }
@@ -283,6 +337,8 @@ public final class SipStackRuntime implements SipNode {
         Integer port = ports.get(t);
         if (port == null) {
             port = switch (t) {
+                case "ws" -> settings.ws().wsPort();
+                case "wss" -> settings.ws().wssPort();
                 case "tls" -> settings.tlsPort();
                 case "tcp" -> settings.tcpPort();
                 default -> settings.udpPort();

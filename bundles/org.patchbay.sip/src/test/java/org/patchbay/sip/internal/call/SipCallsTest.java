@@ -67,7 +67,7 @@ class SipCallsTest {
     void start() throws Exception {
         port = Sipp.freePort();
         SipSettings s = SipSettings.parse(Map.of("host", "127.0.0.1", "udp.port", port, "tcp.port", port,
-                "tls.enabled", "false", "domain", DOMAIN));
+                "tls.enabled", "false", "ws.enabled", "false", "wss.enabled", "false", "domain", DOMAIN));
         stack = new SipStackRuntime(s, null, handlers, () -> new TrustingAuthenticator());
         stack.start();
         JdbcDataSource ds = new JdbcDataSource();

@@ -18,7 +18,7 @@ class SipMessagesTest {
     private final SipStackRuntime node;
 
     SipMessagesTest() throws Exception {
-        node = new SipStackRuntime(SipSettings.parse(Map.of("host", "127.0.0.1", "tls.enabled", "false")), null,
+        node = new SipStackRuntime(SipSettings.parse(Map.of("host", "127.0.0.1", "tls.enabled", "false", "ws.enabled", "false", "wss.enabled", "false")), null,
                 new HandlerRegistry(), () -> null);
     }
 

@@ -32,7 +32,7 @@ class Rfc4475ProbeTest {
         Assumptions.assumeTrue(Files.isDirectory(DIR), "RFC 4475 messages not found in " + DIR);
         int port = RawSip.freePort();
         SipSettings s = SipSettings.parse(Map.of("host", "127.0.0.1", "udp.port", port, "tcp.port", port,
-                "tls.enabled", "false"));
+                "tls.enabled", "false", "ws.enabled", "false", "wss.enabled", "false"));
         SipStackRuntime rt = new SipStackRuntime(s, null, new HandlerRegistry(), () -> null);
         rt.start();
         List<String> table = new ArrayList<>();

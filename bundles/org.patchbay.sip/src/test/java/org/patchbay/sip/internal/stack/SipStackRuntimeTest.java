@@ -32,7 +32,7 @@ class SipStackRuntimeTest {
     void start() throws Exception {
         port = RawSip.freePort();
         SipSettings s = SipSettings.parse(Map.of("host", "127.0.0.1", "udp.port", port, "tcp.port", port,
-                "tls.enabled", "false"));
+                "tls.enabled", "false", "ws.enabled", "false", "wss.enabled", "false"));
         runtime = new SipStackRuntime(s, null, handlers, () -> null);
         runtime.start();
         client = new DatagramSocket(0, RawSip.LOOPBACK);

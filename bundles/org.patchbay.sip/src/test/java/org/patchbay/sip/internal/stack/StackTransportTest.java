@@ -65,7 +65,7 @@ class StackTransportTest {
     private void start(Map<String, Object> extra, SipStackRuntime.Keystore keystore) throws Exception {
         port = RawSip.freePort();
         Map<String, Object> cfg = new java.util.HashMap<>(Map.of("host", "127.0.0.1", "udp.port", port, "tcp.port", port,
-                "tls.enabled", "false"));
+                "tls.enabled", "false", "ws.enabled", "false", "wss.enabled", "false"));
         cfg.putAll(extra);
         runtime = new SipStackRuntime(SipSettings.parse(cfg), keystore, handlers, () -> authenticator);
         runtime.start();
@@ -252,7 +252,7 @@ class StackTransportTest {
         }
         // a fresh stack on the same ports (what a configuration change does)
         SipStackRuntime again = new SipStackRuntime(SipSettings.parse(Map.of("host", "127.0.0.1", "udp.port", port,
-                "tcp.port", port, "tls.enabled", "false")), null, handlers, () -> null);
+                "tcp.port", port, "tls.enabled", "false", "ws.enabled", "false", "wss.enabled", "false")), null, handlers, () -> null);
         again.start();
         try {
             assertEquals(200, RawSip.finalStatus(RawSip.tcp(port, RawSip.options("tcp", 9, port).getBytes(UTF_8), 2000)));
@@ -281,7 +281,7 @@ class StackTransportTest {
         for (Map<String, Object> bad : List.of(Map.<String, Object>of("udp.port", "70000"),
                 Map.<String, Object>of("tls.port", "5060", "tcp.port", "5060"),
                 Map.<String, Object>of("threads", "many"), Map.<String, Object>of("domain", "bad domain!"),
-                Map.<String, Object>of("udp.enabled", "false", "tcp.enabled", "false", "tls.enabled", "false"),
+                Map.<String, Object>of("udp.enabled", "false", "tcp.enabled", "false", "tls.enabled", "false", "ws.enabled", "false", "wss.enabled", "false"),
                 Map.<String, Object>of("keystore", "/x.p12"), Map.<String, Object>of("host", "a b"))) {
             SipSettings.InvalidSettingException e =
                     assertThrows(SipSettings.InvalidSettingException.class, () -> SipSettings.parse(bad), bad.toString());

@@ -1,0 +1,169 @@
+// The page as an agent of the test (see AgentServer and Page): it long-polls the test for commands, runs each as the
+// body of an async function of `agent`, and posts the result; agent.emit(type, data) posts an event. The console,
+// uncaught errors and unhandled rejections are posted as events of type "console".
+(function () {
+  'use strict';
+  const PAGE = new URLSearchParams(location.search).get('page');
+  const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
+
+  function post(path, body) {
+    body.page = PAGE;
+    return fetch(path, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)})
+      .catch(() => undefined);
+  }
+
+  function text(args) {
+    return Array.from(args).map(a => {
+      if (typeof a === 'string') return a;
+      if (a instanceof Error) return a.stack || String(a);
+      try { return JSON.stringify(a); } catch (e) { return String(a); }
+    }).join(' ');
+  }
+
+  for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
+    const original = console[level].bind(console);
+    console[level] = function () {
+      original.apply(null, arguments);
+      post('/agent/event', {type: 'console', data: {level: level, text: text(arguments)}});
+    };
+  }
+  window.addEventListener('error', e => console.error('uncaught: ' + (e.error && e.error.stack || e.message)));
+  window.addEventListener('unhandledrejection', e => console.error('unhandled rejection: ' + text([e.reason])));
+
+  const agent = {
+    page: PAGE,
+    /** Named objects the scripts keep between commands (user agents, sessions). */
+    objects: {},
+    emit(type, data) {
+      post('/agent/event', {type: type, data: data === undefined ? null : data});
+    },
+    sleep(ms) {
+      return new Promise(resolve => setTimeout(resolve, ms));
+    },
+
+    /**
+     * A JsSIP UA named `name`, events posted as "<name>.<event>": connected, disconnected, registered, unregistered,
+     * registrationFailed (data: cause, status), newMessage (data: originator, from, body, contentType),
+     * newRTCSession (originator, from). opts: url (ws:// or wss://), uri, password, and any other JsSIP UA
+     * configuration (register defaults to false; call ua.register()).
+     */
+    jssip(name, opts) {
+      const config = Object.assign({register: false, session_timers: false}, opts);
+      config.sockets = [new JsSIP.WebSocketInterface(opts.url)];
+      delete config.url;
+      const ua = new JsSIP.UA(config);
+      const e = (event, data) => agent.emit(name + '.' + event, data);
+      ua.on('connected', () => e('connected'));
+      ua.on('disconnected', d => e('disconnected', {error: !!(d && d.error), code: d && d.code, reason: d && d.reason}));
+      ua.on('registered', d => e('registered', {status: d.response.status_code, contact: d.response.getHeader('Contact'),
+        expires: d.response.getHeader('Expires')}));
+      ua.on('unregistered', d => e('unregistered', {status: d && d.response ? d.response.status_code : null,
+        cause: d && d.cause || null}));
+      ua.on('registrationFailed', d => e('registrationFailed', {cause: d.cause,
+        status: d.response ? d.response.status_code : null}));
+      ua.on('newMessage', d => {
+        const remote = d.originator === 'remote';
+        e('newMessage', {originator: d.originator, from: remote ? String(d.request.from.uri) : null,
+          body: remote ? d.request.body : null, contentType: remote ? d.request.getHeader('Content-Type') : null});
+      });
+      ua.on('newRTCSession', d => e('newRTCSession', {originator: d.originator,
+        from: d.session.remote_identity ? String(d.session.remote_identity.uri) : null}));
+      agent.objects[name] = ua;
+      return ua;
+    },
+
+    /**
+     * Sends a MESSAGE from JsSIP UA `name`; resolves with the final status code, rejects with the failure cause.
+     */
+    message(name, target, body, contentType) {
+      return new Promise((resolve, reject) => {
+        agent.objects[name].sendMessage(target, body, {
+          contentType: contentType || 'text/plain',
+          eventHandlers: {
+            succeeded: d => resolve(d.response.status_code),
+            failed: d => reject(new Error('MESSAGE failed: ' + d.cause + (d.response ? ' ' + d.response.status_code : '')))
+          }
+        });
+      });
+    },
+
+    /**
+     * A SIP.js UserAgent with a Registerer, named `name`; events "<name>.registerer" with the registerer's state
+     * (Registered, Unregistered, Terminated) and "<name>.transport" (Connected, Disconnected).
+     * opts: url, uri, user, password. Returns after the transport has connected.
+     */
+    async sipjs(name, opts) {
+      const ua = new SIP.UserAgent({
+        uri: SIP.UserAgent.makeURI(opts.uri),
+        transportOptions: {server: opts.url},
+        authorizationUsername: opts.user,
+        authorizationPassword: opts.password,
+        logLevel: opts.logLevel || 'warn'
+      });
+      ua.transport.onConnect = () => agent.emit(name + '.transport', {state: 'Connected'});
+      ua.transport.onDisconnect = err => agent.emit(name + '.transport', {state: 'Disconnected', error: err ? String(err) : null});
+      const registerer = new SIP.Registerer(ua, {expires: opts.expires || 300});
+      registerer.stateChange.addListener(state => agent.emit(name + '.registerer', {state: String(state)}));
+      agent.objects[name] = {ua: ua, registerer: registerer};
+      await ua.start();
+      return {ua: ua, registerer: registerer};
+    },
+
+    /**
+     * A SIP.js Subscriber named `name` on the SIP.js UA `uaName` (see sipjs) for `event` of `target`; events
+     * "<name>.notify" (data: contentType, body, state = Subscription-State) for every NOTIFY (each accepted with 200),
+     * "<name>.state" with the subscriber's state. Resolves once the SUBSCRIBE went out.
+     */
+    async sipjsSubscribe(uaName, name, target, event, expires) {
+      const subscriber = new SIP.Subscriber(agent.objects[uaName].ua, SIP.UserAgent.makeURI(target), event,
+        {expires: expires || 300});
+      subscriber.delegate = {
+        onNotify: notification => {
+          const r = notification.request;
+          agent.emit(name + '.notify', {contentType: r.getHeader('Content-Type') || null, body: r.body || '',
+            state: r.getHeader('Subscription-State') || null});
+          notification.accept();
+        }
+      };
+      subscriber.stateChange.addListener(state => agent.emit(name + '.state', {state: String(state)}));
+      agent.objects[name] = subscriber;
+      await subscriber.subscribe();
+    },
+
+    async start() {
+      agent.emit('loaded', {userAgent: navigator.userAgent, jssip: typeof JsSIP === 'object' ? JsSIP.version : null,
+        sipjs: typeof SIP === 'object' ? SIP.version || 'loaded' : null});
+      for (;;) {
+        let r;
+        try {
+          r = await fetch('/agent/poll?page=' + encodeURIComponent(PAGE), {cache: 'no-store'});
+        } catch (e) {
+          await agent.sleep(250); // the test's server is gone or busy
+          continue;
+        }
+        if (r.status === 200) {
+          run(await r.json());
+        } else if (r.status !== 204) {
+          await agent.sleep(250);
+        }
+      }
+    }
+  };
+
+  async function run(command) {
+    try {
+      const value = await new AsyncFunction('agent', command.script)(agent);
+      let json = null;
+      try {
+        json = value === undefined ? null : JSON.parse(JSON.stringify(value));
+      } catch (e) {
+        json = String(value); // cyclic objects (a UA) are not data: their text is enough
+      }
+      post('/agent/result', {id: command.id, ok: true, value: json});
+    } catch (e) {
+      post('/agent/result', {id: command.id, ok: false, error: e && e.stack ? e.stack : String(e)});
+    }
+  }
+
+  window.agent = agent;
+})();
