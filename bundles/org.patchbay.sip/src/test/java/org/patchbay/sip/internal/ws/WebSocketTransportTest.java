@@ -174,6 +174,14 @@ class WebSocketTransportTest {
     }
 
     @Test
+    void originsWhenConfigured() throws Exception {
+        start(Map.of("ws.origins", "https://app.example"), null);
+        assertTrue(upgrade(wsPort, "/ws", "sip", "Origin: https://evil.example\r\n").startsWith("HTTP/1.1 403"));
+        assertTrue(upgrade(wsPort, "/ws", "sip", "").startsWith("HTTP/1.1 403"), "no Origin");
+        assertTrue(upgrade(wsPort, "/ws", "sip", "Origin: https://app.example\r\n").startsWith("HTTP/1.1 101"));
+    }
+
+    @Test
     void extraListenerWithItsOwnPath() throws Exception {
         int extra = freePort();
         start(Map.of("ws.listeners", extra + "/vendor"), null);
@@ -261,13 +269,17 @@ class WebSocketTransportTest {
 
     /** A raw upgrade request; the status line of the answer (the connection must not hang). */
     static String upgrade(int port, String path, String protocol) throws Exception {
+        return upgrade(port, path, protocol, "");
+    }
+
+    static String upgrade(int port, String path, String protocol, String extraHeaders) throws Exception {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(5000);
             OutputStream out = s.getOutputStream();
             out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     + "Sec-WebSocket-Version: 13\r\n" + (protocol == null ? "" : "Sec-WebSocket-Protocol: " + protocol
-                    + "\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "\r\n") + extraHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
             String status = in.readLine();
