@@ -441,7 +441,7 @@ final class Call {
     }
 
     private String strictSdp(CallLeg from, CallLeg to, MediaHook.Kind kind, String sdp) {
-        return sdp == null ? null : manager.media(id, from.id(), to.id(), kind, sdp);
+        return sdp == null ? null : manager.media(id, from.id(), to.id(), kind, sdp, to.mediaProfile());
     }
 
     // --- listings ---------------------------------------------------------------------------------------------------

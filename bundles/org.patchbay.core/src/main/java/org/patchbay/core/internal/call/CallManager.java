@@ -376,13 +376,14 @@ public final class CallManager implements CallService, CallRecords {
         return clock.instant();
     }
 
-    String media(String callId, String fromLeg, String toLeg, MediaHook.Kind kind, String sdp) {
+    String media(String callId, String fromLeg, String toLeg, MediaHook.Kind kind, String sdp,
+                 MediaHook.Profile toProfile) {
         MediaHook hook = mediaHook;
         if (hook == null) {
             return sdp;
         }
         try {
-            String out = hook.sdpFor(callId, fromLeg, toLeg, kind, sdp);
+            String out = hook.sdpFor(callId, fromLeg, toLeg, kind, sdp, toProfile);
             return out == null ? sdp : out;
         } catch (MediaUnavailableException e) {
             throw e;

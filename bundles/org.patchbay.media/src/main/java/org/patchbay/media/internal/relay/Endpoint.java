@@ -24,6 +24,7 @@ final class Endpoint {
     private volatile MediaDescription sdp;
     private volatile Endpoint peer;
     private volatile boolean unlatch;
+    private volatile WebRtcLeg webrtc;
 
     // loop thread only (volatile where the API reads them)
     private volatile InetSocketAddress latchedRtp;
@@ -82,6 +83,15 @@ final class Endpoint {
         return sdp;
     }
 
+    /** Makes this a WebRTC endpoint (ICE-lite, DTLS-SRTP, everything on the RTP port); once, on signalling. */
+    void webrtc(WebRtcLeg w) {
+        webrtc = w;
+    }
+
+    WebRtcLeg webrtc() {
+        return webrtc;
+    }
+
     void peer(Endpoint p) {
         peer = p;
     }
@@ -119,6 +129,13 @@ final class Endpoint {
             latchedRtp = null;
             latchedRtcp = null;
         }
+        WebRtcLeg w = webrtc;
+        if (w != null) {
+            if (onRtcpPort || w.receive(buf, source) <= 0) {
+                return; // STUN/DTLS consumed, or dropped (not validated, not decryptable, unused RTCP port)
+            }
+            onRtcpPort = false;
+        }
         int len = buf.remaining();
         if (len < 8 || (buf.get(0) & 0xc0) != 0x80) {
             droppedIn++;
@@ -126,7 +143,7 @@ final class Endpoint {
         }
         int type = buf.get(1) & 0xff;
         boolean rtcp = onRtcpPort || (type >= 192 && type <= 223); // RFC 5761 §4 demultiplexing
-        if (!validSource(source, onRtcpPort)) {
+        if (w == null && !validSource(source, onRtcpPort)) {
             droppedIn++;
             return;
         }
@@ -211,6 +228,14 @@ final class Endpoint {
     /** Sends an RTP packet from the peer to this party, when this party wants media. */
     private void sendRtp(ByteBuffer buf, int len) {
         MediaDescription d = sdp;
+        WebRtcLeg w = webrtc;
+        if (w != null) {
+            if (d != null && d.port() != 0 && d.direction().receives() && w.sendRtp(buf, len)) {
+                packetsOut++;
+                bytesOut += len;
+            }
+            return;
+        }
         if (d == null || !d.receives()) {
             return;
         }
@@ -228,6 +253,14 @@ final class Endpoint {
     /** Relays the peer's RTCP to this party; an SR's time is noted to compute the RTT from this party's answer. */
     private void sendRtcp(ByteBuffer buf, Rtcp.Report report, long now) {
         MediaDescription d = sdp;
+        WebRtcLeg w = webrtc;
+        if (w != null) {
+            if (d != null && d.port() != 0 && w.sendRtcp(buf) && report.senderReport) {
+                srMiddleSent = report.ntpMiddle;
+                srSentAt = now;
+            }
+            return;
+        }
         if (d == null || d.port() == 0 || d.address() == null && latchedRtp == null) {
             return;
         }
@@ -257,12 +290,13 @@ final class Endpoint {
 
     MediaStats stats() {
         MediaDescription d = sdp;
-        InetSocketAddress l = latchedRtp;
+        WebRtcLeg w = webrtc;
+        InetSocketAddress l = w != null ? w.target() : latchedRtp;
         InetSocketAddress target = l != null ? l : d == null ? null : d.rtp();
         return new MediaStats(legId, localAddress + ":" + ports.rtpPort(),
                 target == null ? "" : target.getAddress().getHostAddress() + ":" + target.getPort(), l != null,
                 d == null ? "" : direction(d), packetsIn, bytesIn, packetsOut, bytesOut, in.lost(), in.jitterMs(),
-                reportedLost, reportedJitterMs, rttMs, droppedIn);
+                reportedLost, reportedJitterMs, rttMs, droppedIn + (w == null ? 0 : w.dropped()));
     }
 
     private static String direction(MediaDescription d) {

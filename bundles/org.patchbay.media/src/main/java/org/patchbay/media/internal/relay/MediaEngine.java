@@ -1,16 +1,21 @@
 package org.patchbay.media.internal.relay;
 
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.patchbay.api.media.MediaHook;
 import org.patchbay.api.media.MediaStats;
 import org.patchbay.media.internal.sdp.MediaDescription;
+import org.patchbay.media.internal.dtls.NodeCertificate;
 import org.patchbay.media.internal.sdp.Sdp;
+import org.patchbay.media.internal.sdp.WebRtcSdp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,11 +59,28 @@ public final class MediaEngine implements AutoCloseable {
     private final AtomicInteger endpoints = new AtomicInteger();
     private final Object lifecycle = new Object();
     private final long timeoutNanos;
+    private final NodeCertificate certificate;
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicInteger dtlsThreads = new AtomicInteger();
+    private final ExecutorService dtlsExecutor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "pb-media-dtls-" + dtlsThreads.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
     private boolean closed;
 
+    /** An engine with a fresh, unstored DTLS certificate (tests). */
     public MediaEngine(Settings settings, Calls core) throws IOException {
+        this(settings, core, null);
+    }
+
+    /**
+     * @param certificate the node's DTLS certificate for WebRTC legs; null: a fresh one, not stored
+     */
+    public MediaEngine(Settings settings, Calls core, NodeCertificate certificate) throws IOException {
         this.settings = settings;
         this.core = core;
+        this.certificate = certificate != null ? certificate : NodeCertificate.generate(random);
         this.pool = new PortPool(settings.host(), settings.portMin(), settings.portMax());
         this.timeoutNanos = settings.timeoutSeconds() * 1_000_000_000L;
         int threads = Math.max(1, settings.threads());
@@ -79,15 +101,30 @@ public final class MediaEngine implements AutoCloseable {
 
     /** {@link MediaHook#sdpFor}: learns {@code fromLeg}'s media, returns the SDP pointing {@code toLeg} at the node. */
     public String sdpFor(String callId, String fromLeg, String toLeg, MediaHook.Kind kind, String sdp) {
+        return sdpFor(callId, fromLeg, toLeg, kind, sdp, MediaHook.Profile.UNKNOWN);
+    }
+
+    /**
+     * {@link MediaHook#sdpFor} with the core's hint about {@code toLeg}: a leg whose party sent WebRTC SDP, or an
+     * offer towards a leg the core knows to be a browser ({@link MediaHook.Profile#WEBRTC}), gets a WebRTC endpoint
+     * and WebRTC SDP; a plain party gets plain RTP/AVP SDP, restricted to G.711 when the other side is a browser.
+     */
+    public String sdpFor(String callId, String fromLeg, String toLeg, MediaHook.Kind kind, String sdp,
+                         MediaHook.Profile toProfile) {
         if (!settings.anchor()) {
             return sdp;
         }
         MediaDescription d = Sdp.parse(sdp);
+        boolean fromWebRtc = WebRtcSdp.isWebRtc(sdp);
+        WebRtcSdp.Params params = fromWebRtc ? WebRtcSdp.params(sdp) : null;
         MediaCall call = calls.computeIfAbsent(callId, id -> new MediaCall(id, loops.get(
                 Math.floorMod(nextLoop.getAndIncrement(), loops.size()))));
         Endpoint from = endpoint(call, fromLeg);
         Endpoint to = endpoint(call, toLeg);
         from.describe(d);
+        if (fromWebRtc) {
+            webrtc(callId, from).remote(params, kind == MediaHook.Kind.OFFER);
+        }
         to.peer(from);
         if (from.peer() == null) {
             from.peer(to);
@@ -95,7 +132,27 @@ public final class MediaEngine implements AutoCloseable {
         call.restartClock();
         LOG.debug("call {}: {} {} from {} ({}) to {} on port {}", callId, kind, d, fromLeg, from.rtpPort(), toLeg,
                 to.rtpPort());
-        return Sdp.rewrite(sdp, settings.address(), to.rtpPort(), to.rtpPort() + 1);
+        boolean toWebRtc = to.webrtc() != null
+                || toProfile == MediaHook.Profile.WEBRTC && kind == MediaHook.Kind.OFFER && to.description() == null;
+        if (toWebRtc) {
+            WebRtcLeg w = webrtc(callId, to);
+            if (kind == MediaHook.Kind.OFFER) {
+                w.offering();
+            }
+            return WebRtcSdp.toWebRtc(sdp, w.local(settings.address(), to.rtpPort()),
+                    kind == MediaHook.Kind.ANSWER ? w.offer() : null, !fromWebRtc);
+        }
+        String plain = fromWebRtc ? WebRtcSdp.toPlain(sdp) : sdp;
+        return Sdp.rewrite(plain, settings.address(), to.rtpPort(), to.rtpPort() + 1);
+    }
+
+    private WebRtcLeg webrtc(String callId, Endpoint e) {
+        WebRtcLeg w = e.webrtc();
+        if (w == null) {
+            w = new WebRtcLeg("call " + callId + " leg " + e.legId(), certificate, dtlsExecutor, random, e.rtp());
+            e.webrtc(w);
+        }
+        return w;
     }
 
     private Endpoint endpoint(MediaCall call, String legId) {
@@ -140,6 +197,10 @@ public final class MediaEngine implements AutoCloseable {
     private void free(MediaCall call) {
         List<Endpoint> list = call.endpoints();
         for (Endpoint e : list) {
+            WebRtcLeg w = e.webrtc();
+            if (w != null) {
+                w.close();
+            }
             PortPool.close(e.rtp());
             PortPool.close(e.rtcp());
         }
@@ -176,7 +237,18 @@ public final class MediaEngine implements AutoCloseable {
     }
 
     private void checkTimeout(MediaCall call, long now) {
-        if (timeoutNanos == 0 || call.ended()) {
+        if (call.ended()) {
+            return;
+        }
+        for (Endpoint e : call.endpoints()) {
+            WebRtcLeg w = e.webrtc();
+            if (w != null && w.consentExpired(now) && call.markEnded()) {
+                LOG.info("call {}: ICE consent of leg {} expired, ending it (consent-expired)", call.id(), e.legId());
+                core.end(call.id(), "consent-expired");
+                return;
+            }
+        }
+        if (timeoutNanos == 0) {
             return;
         }
         long silent = call.silentFor(now);
@@ -219,6 +291,7 @@ public final class MediaEngine implements AutoCloseable {
             calls.remove(c.id());
             free(c);
         }
+        dtlsExecutor.shutdownNow();
     }
 
     @Override
