@@ -393,6 +393,39 @@ class CallManagerTest {
     }
 
     @Test
+    void mediaHookIsToldWhichCalleeIsABrowser() {
+        Instant now = Instant.now();
+        bindings.put(BOB, List.of(binding(BOB, "sip:bob@127.0.0.1:5071"), new Binding(BOB, "sip:bob@x.invalid;transport=ws",
+                null, 0, "reg", 1, "fake", "wss", new InetSocketAddress("127.0.0.1", 5072), "flow-1", List.of(), "", -1,
+                now, now.plusSeconds(3600))));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        manager.bindMedia(new MediaHook() {
+            @Override
+            public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
+                throw new AssertionError("the core calls the variant with the profile");
+            }
+
+            @Override
+            public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp, Profile profile) {
+                seen.add(kind + " " + profile);
+                return sdp;
+            }
+
+            @Override
+            public void release(String callId) {
+            }
+        });
+        FakeLeg alice = caller();
+        manager.place(alice, BOB, OFFER, 70);
+        callee(0).next(LegSignal.Connect.class);
+        FakeLeg browser = callee(1);
+        browser.next(LegSignal.Connect.class);
+        browser.send(new LegSignal.Answer(ANSWER));
+        alice.next(LegSignal.Answer.class);
+        assertEquals(List.of("OFFER RTP", "OFFER WEBRTC", "ANSWER UNKNOWN"), seen);
+    }
+
+    @Test
     void noMediaForTheOnlyLegRefusesTheCallWith503() {
         manager.bindMedia(new MediaHook() {
             @Override
