@@ -187,6 +187,7 @@ class BrowserMediaIT {
                 System.out.println("BrowserMediaIT: browser stats " + stats);
                 String calls = cli("pb:calls -v");
                 System.out.println("pb:calls -v during the call:\n" + calls);
+                Thread.sleep(1500); // enough of the browser's beep (on ~30 % of the time) for the phone's recording
                 return;
             }
             Thread.sleep(250);
