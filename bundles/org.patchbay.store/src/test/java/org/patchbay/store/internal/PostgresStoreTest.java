@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.patchbay.store.testing.PostgresCluster;
 
 /**
  * The store on a real PostgreSQL server (a throwaway cluster, see {@link PostgresCluster}). Skipped

@@ -151,6 +151,13 @@ final class Distribution implements AutoCloseable {
     }
 
     void writeConf(String file, Map<String, String> values) throws IOException {
+        if (file.equals("org.patchbay.sip.cfg") && !values.containsKey("ws.port")) {
+            // never the default WebSocket ports 8088/8089: tests that write their own SIP settings get this node's
+            Map<String, String> withWs = new java.util.LinkedHashMap<>(values);
+            withWs.put("ws.port", "" + ws);
+            withWs.putIfAbsent("wss.port", "" + wss);
+            values = withWs;
+        }
         StringBuilder sb = new StringBuilder();
         values.forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
         Path tmp = home.resolve("conf/." + file + ".tmp");

@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.patchbay.store.testing.PostgresCluster;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**

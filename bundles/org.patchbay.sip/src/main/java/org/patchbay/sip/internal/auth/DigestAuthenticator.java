@@ -78,7 +78,7 @@ public final class DigestAuthenticator implements Authenticator {
 
         @AttributeDefinition(description = "Comma-separated User-Agent substrings (case-insensitive) of clients that fail "
                 + "on any non-MD5 challenge; they are challenged with MD5 only")
-        String md5_only_agents() default "baresip v0.,baresip v1.";
+        String md5_only_agents() default "baresip v0.,baresip v1.,JsSIP,SIP.js";
 
         @AttributeDefinition(description = "Most nonces whose nonce-count is tracked for replay protection", min = "1000")
         int max_tracked_nonces() default 200000;

@@ -136,10 +136,25 @@ public final class RegistrarHandler implements SipRequestHandler, FlowListener {
         x.respond(ok(x, aor, parsed.outbound(), supported.contains("path")));
     }
 
-    /** RFC 5626 / RFC 7118: the bindings of a WebSocket connection go with it. */
+    /**
+     * A connection ended. Over WebSocket its bindings go with it (RFC 7118: the device is reachable over that
+     * connection only). Over TCP/TLS only RFC 5626 outbound bindings (instance and reg-id) go: a plain TCP phone is
+     * reached by connecting to its Contact again.
+     */
     @Override
     public void flowClosed(String flow) {
-        int n = location.unbindFlow(flow);
+        int n;
+        if (flow.startsWith("ws:") || flow.startsWith("wss:")) {
+            n = location.unbindFlow(flow);
+        } else {
+            n = 0;
+            for (Binding b : location.all()) {
+                if (flow.equals(b.flow()) && b.instanceId() != null && b.regId() > 0
+                        && location.unbind(b.aor(), b.contact())) {
+                    n++;
+                }
+            }
+        }
         if (n > 0) {
             LOG.info("{} closed: {} binding(s) removed", flow, n);
         }

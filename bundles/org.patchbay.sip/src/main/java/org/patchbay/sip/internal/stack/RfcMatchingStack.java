@@ -30,6 +30,7 @@ import org.patchbay.sip.internal.ws.WsServer;
 final class RfcMatchingStack extends SipStackImpl {
 
     private volatile WsServer webSockets;
+    private volatile java.util.function.Consumer<String> connectionClosed;
 
     RfcMatchingStack(Properties properties) throws PeerUnavailableException {
         super(properties);
@@ -40,7 +41,15 @@ final class RfcMatchingStack extends SipStackImpl {
         this.webSockets = server;
     }
 
-    /** WS and WSS are ours (sockets in Jetty, see {@link WsMessageProcessor}); the rest is the configured factory's. */
+    /** Told the flow id of every TCP/TLS connection that ends (set before the listening points are created). */
+    void connectionClosed(java.util.function.Consumer<String> listener) {
+        this.connectionClosed = listener;
+    }
+
+    /**
+     * WS and WSS are ours (sockets in Jetty, see {@link WsMessageProcessor}); TCP and TLS the RI's blocking processors
+     * that report closed connections; UDP the configured factory's.
+     */
     @Override
     protected MessageProcessor createMessageProcessor(InetAddress address, int port, String transport)
             throws IOException {
@@ -48,6 +57,14 @@ final class RfcMatchingStack extends SipStackImpl {
         if (ws != null && (ListeningPointExt.WS.equalsIgnoreCase(transport)
                 || ListeningPointExt.WSS.equalsIgnoreCase(transport))) {
             MessageProcessor p = new WsMessageProcessor(address, port, transport.toUpperCase(Locale.ROOT), this, ws);
+            addMessageProcessor(p);
+            return p;
+        }
+        java.util.function.Consumer<String> closed = connectionClosed;
+        if (closed != null && ("TCP".equalsIgnoreCase(transport) || "TLS".equalsIgnoreCase(transport))) {
+            MessageProcessor p = "TCP".equalsIgnoreCase(transport)
+                    ? new FlowReportingProcessors.Tcp(address, this, port, closed)
+                    : new FlowReportingProcessors.Tls(address, this, port, closed);
             addMessageProcessor(p);
             return p;
         }

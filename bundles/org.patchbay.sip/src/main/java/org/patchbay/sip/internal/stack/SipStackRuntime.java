@@ -97,6 +97,7 @@ public final class SipStackRuntime implements SipNode, FlowListener {
                     .filter(t -> !before.contains(t) && t.getName().startsWith("EventScanner")).toList();
         }
         WsServer ws = null;
+        ((RfcMatchingStack) s).connectionClosed(this::flowClosed);
         try {
             List<ListeningPoint> points = new ArrayList<>();
             if (settings.ws().any()) {

@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -64,7 +63,6 @@ public final class WsServer {
     private final Map<String, WsChannel> successors = new ConcurrentHashMap<>();
     /** closed connections in their grace period */
     private final Map<WsChannel, ScheduledFuture<?>> closing = new ConcurrentHashMap<>();
-    private final List<ServerConnector> connectors = new CopyOnWriteArrayList<>();
     private final Map<Integer, WsSettings.Listener> byPort = new ConcurrentHashMap<>();
     private Server server;
     private ScheduledExecutorService timer;
@@ -143,7 +141,6 @@ public final class WsServer {
             WsSettings.Listener l = e.getValue();
             int actual = e.getKey().getLocalPort();
             byPort.put(actual, l);
-            connectors.add(e.getKey());
             ports.putIfAbsent(l.transport(), actual);
         }
         if (settings.pingSeconds() > 0) {

@@ -273,4 +273,22 @@ class RegistrarHandlerTest {
         assertEquals(200, second.last().getStatusCode());
         assertEquals(1, location.count());
     }
+
+    @Test
+    void aClosedConnectionTakesWebSocketAndOutboundBindingsOnly() {
+        Aor a = new Aor("flow", "example.com");
+        Instant t = location.now;
+        InetSocketAddress src = new InetSocketAddress("127.0.0.1", 40000);
+        location.bind(new Binding(a, "sip:w@x.invalid;transport=ws", null, 0, "c1", 1, "sip", "ws", src,
+                "ws:127.0.0.1:40000", List.of(), "", -1, t, t.plusSeconds(600)));
+        location.bind(new Binding(a, "sip:plain@127.0.0.1:5070;transport=tcp", null, 0, "c2", 1, "sip", "tcp", src,
+                "tcp:127.0.0.1:40001", List.of(), "", -1, t, t.plusSeconds(600)));
+        location.bind(new Binding(a, "sip:ob@127.0.0.1:5071;transport=tcp", "<urn:uuid:1>", 1, "c3", 1, "sip", "tcp",
+                src, "tcp:127.0.0.1:40001", List.of(), "", -1, t, t.plusSeconds(600)));
+        registrar.flowClosed("ws:127.0.0.1:40000");
+        registrar.flowClosed("tcp:127.0.0.1:40001");
+        assertEquals(List.of("sip:plain@127.0.0.1:5070;transport=tcp"),
+                location.all().stream().map(Binding::contact).toList(), "a plain TCP phone is reached again by its Contact");
+    }
+
 }

@@ -51,6 +51,7 @@ class WebSocketTransportTest {
     private static final String DOMAIN = "patchbay.local";
     private final FakeLocation location = new FakeLocation();
     private SipStackRuntime runtime;
+    private int sipPort;
     private int wsPort;
     private int wssPort;
 
@@ -70,6 +71,7 @@ class WebSocketTransportTest {
 
     private void start(Map<String, Object> extra, SipStackRuntime.Keystore keystore) throws Exception {
         int sip = freePort();
+        sipPort = sip;
         wsPort = freePort();
         wssPort = freePort();
         Map<String, Object> cfg = new HashMap<>(Map.of("host", "127.0.0.1", "udp.port", sip, "tcp.port", sip,
@@ -174,6 +176,14 @@ class WebSocketTransportTest {
     }
 
     @Test
+    void originsWhenConfigured() throws Exception {
+        start(Map.of("ws.origins", "https://app.example"), null);
+        assertTrue(upgrade(wsPort, "/ws", "sip", "Origin: https://evil.example\r\n").startsWith("HTTP/1.1 403"));
+        assertTrue(upgrade(wsPort, "/ws", "sip", "").startsWith("HTTP/1.1 403"), "no Origin");
+        assertTrue(upgrade(wsPort, "/ws", "sip", "Origin: https://app.example\r\n").startsWith("HTTP/1.1 101"));
+    }
+
+    @Test
     void extraListenerWithItsOwnPath() throws Exception {
         int extra = freePort();
         start(Map.of("ws.listeners", extra + "/vendor"), null);
@@ -238,6 +248,38 @@ class WebSocketTransportTest {
         assertEquals(null, runtime.webSockets().find("rec0ver.invalid", 5060), "nothing reaches a lost device");
     }
 
+    /** The same for TCP (RFC 5626): an outbound registration goes with its connection, a plain one stays. */
+    @Test
+    void aClosedTcpConnectionTakesItsOutboundBindings() throws Exception {
+        start(Map.of("ws.enabled", "false"), null);
+        try (Socket outbound = new Socket(InetAddress.getLoopbackAddress(), sipPort);
+                Socket plain = new Socket(InetAddress.getLoopbackAddress(), sipPort)) {
+            outbound.setSoTimeout(5000);
+            plain.setSoTimeout(5000);
+            assertTrue(tcpRegister(outbound, "frank", ";reg-id=1;+sip.instance=\"<urn:uuid:" + UUID.randomUUID() + ">\"")
+                    .startsWith("SIP/2.0 200"));
+            assertTrue(tcpRegister(plain, "gina", "").startsWith("SIP/2.0 200"));
+            assertEquals(2, location.all().size());
+        }
+        waitFor(() -> location.all().size() == 1, "the outbound binding goes with its connection");
+        assertEquals("gina", location.all().get(0).aor().user());
+    }
+
+    private static String tcpRegister(Socket s, String user, String outbound) throws Exception {
+        int port = s.getLocalPort();
+        String msg = "REGISTER sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:" + port + ";branch=z9hG4bK" + UUID.randomUUID()
+                + "\r\nMax-Forwards: 70\r\nTo: <sip:" + user + "@" + DOMAIN + ">\r\nFrom: <sip:" + user + "@" + DOMAIN
+                + ">;tag=t" + port + "\r\nCall-ID: tcp-" + user + "-" + port + "\r\nCSeq: 1 REGISTER\r\nContact: <sip:" + user
+                + "@127.0.0.1:" + port + ";transport=tcp>" + outbound + "\r\nExpires: 600\r\nSupported: outbound\r\n"
+                + "Content-Length: 0\r\n\r\n";
+        s.getOutputStream().write(msg.getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+        String status = in.readLine();
+        assertNotNull(status);
+        return status;
+    }
+
     /** A response to {@code request} built by the client, as JsSIP does. */
     static String answer(String request, int code, String reason) {
         StringBuilder sb = new StringBuilder("SIP/2.0 " + code + " " + reason + "\r\n");
@@ -261,13 +303,17 @@ class WebSocketTransportTest {
 
     /** A raw upgrade request; the status line of the answer (the connection must not hang). */
     static String upgrade(int port, String path, String protocol) throws Exception {
+        return upgrade(port, path, protocol, "");
+    }
+
+    static String upgrade(int port, String path, String protocol, String extraHeaders) throws Exception {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(5000);
             OutputStream out = s.getOutputStream();
             out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     + "Sec-WebSocket-Version: 13\r\n" + (protocol == null ? "" : "Sec-WebSocket-Protocol: " + protocol
-                    + "\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "\r\n") + extraHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
             String status = in.readLine();

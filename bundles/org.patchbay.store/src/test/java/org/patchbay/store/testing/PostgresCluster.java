@@ -1,4 +1,4 @@
-package org.patchbay.store.internal;
+package org.patchbay.store.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,11 +18,12 @@ import java.util.stream.Stream;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
+ * Shared with other bundles' tests through this module's test-jar (org.patchbay.store, type test-jar).
  * A throwaway PostgreSQL cluster from the local Debian binaries: initdb in a temp directory, a server
  * on a free port on 127.0.0.1 (and a socket in that directory), stopped and deleted by close().
  * PostgreSQL refuses to run as root, so under root it runs as the {@code postgres} user.
  */
-final class PostgresCluster implements AutoCloseable {
+public final class PostgresCluster implements AutoCloseable {
 
     private final Path bin;
     private final Path dir;
@@ -41,7 +42,7 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     /** The newest {@code /usr/lib/postgresql/<version>/bin} with initdb, pg_ctl and postgres. */
-    static Optional<Path> binaries() {
+    public static Optional<Path> binaries() {
         Path root = Path.of("/usr/lib/postgresql");
         if (!Files.isDirectory(root)) {
             return Optional.empty();
@@ -60,7 +61,7 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     /** The command prefix to run the server as a non-root user, or empty when that is impossible. */
-    static Optional<List<String>> runAs() throws Exception {
+    public static Optional<List<String>> runAs() throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
             return Optional.of(List.of());
         }
@@ -68,7 +69,7 @@ final class PostgresCluster implements AutoCloseable {
         return hasUser ? Optional.of(List.of("runuser", "-u", "postgres", "--")) : Optional.empty();
     }
 
-    static PostgresCluster start(Path bin, List<String> asUser, String user, String password) throws Exception {
+    public static PostgresCluster start(Path bin, List<String> asUser, String user, String password) throws Exception {
         Path dir = Files.createTempDirectory("patchbay-pg");
         PostgresCluster cluster = new PostgresCluster(bin, dir, asUser, freePort(), user, password);
         try {
@@ -95,19 +96,19 @@ final class PostgresCluster implements AutoCloseable {
                 "start"), 90);
     }
 
-    String url(String database) {
+    public String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
-    String user() {
+    public String user() {
         return user;
     }
 
-    String password() {
+    public String password() {
         return password;
     }
 
-    void createDatabase(String name) throws Exception {
+    public void createDatabase(String name) throws Exception {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl(url("postgres"));
         ds.setUser(user);
