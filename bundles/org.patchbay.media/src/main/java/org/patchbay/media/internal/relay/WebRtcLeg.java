@@ -121,8 +121,8 @@ final class WebRtcLeg implements AutoCloseable {
         } else if (isOffer) {
             offer = p;
         }
-        if (dtlsPending && !setup.isDtlsClient()) {
-            startDtls();
+        if (dtlsPending) {
+            startDtls(); // DTLS (server) or the nomination (client) came before this SDP
         }
     }
 
