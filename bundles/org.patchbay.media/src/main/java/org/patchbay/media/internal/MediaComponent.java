@@ -92,6 +92,11 @@ public final class MediaComponent implements MediaHook, MediaService, HealthChec
                 public void end(String callId, String reason) {
                     withCalls(context, c -> c.hangup(callId, reason), false);
                 }
+
+                @Override
+                public void info(String callId, String legId, String contentType, byte[] body) {
+                    withCalls(context, c -> c.info(callId, legId, contentType, body), false);
+                }
             }, certificate(context));
         } catch (IOException e) {
             throw new UncheckedIOException("media engine could not start", e);

@@ -305,6 +305,16 @@ final class Call {
         }
     }
 
+    /** INFO from the node itself (CallService.info) to one leg of the answered call; its answer is dropped. */
+    void info(String legId, String contentType, byte[] body) {
+        CallLeg to = caller.id().equals(legId) ? caller : winner != null && winner.id().equals(legId) ? winner : null;
+        if (state != State.ANSWERED || to == null || to.done()) {
+            LOG.debug("call {}: INFO for leg {} not sent (no such answered leg)", id, legId);
+            return;
+        }
+        to.send(new LegSignal.Info("n" + (++txns), contentType, body));
+    }
+
     void legLost(CallLeg leg, String reason) {
         if (leg.done() || state == State.ENDED) {
             return;

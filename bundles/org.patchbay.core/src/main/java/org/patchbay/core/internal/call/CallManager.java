@@ -293,6 +293,17 @@ public final class CallManager implements CallService, CallRecords {
     }
 
     @Override
+    public boolean info(String callId, String legId, String contentType, byte[] body) {
+        Call c = callId == null ? null : calls.get(callId);
+        if (c == null || legId == null || contentType == null) {
+            return false;
+        }
+        byte[] copy = body == null ? new byte[0] : body.clone();
+        c.execute(() -> c.info(legId, contentType, copy));
+        return true;
+    }
+
+    @Override
     public int liveCalls() {
         return calls.size();
     }

@@ -426,6 +426,25 @@ class CallManagerTest {
     }
 
     @Test
+    void infoFromTheNodeReachesTheNamedLegOfAnAnsweredCallOnly() {
+        FakeLeg alice = caller();
+        LegControl a = manager.place(alice, BOB, OFFER, 70);
+        assertTrue(manager.info(a.callId(), a.callId() + ".1", "application/dtmf-relay", new byte[0]),
+                "a live call: accepted, but not answered yet, so nothing is sent (checked below: the first INFO is the later one)");
+        FakeLeg bob = answered(alice, 0);
+        assertTrue(manager.info(a.callId(), a.callId() + ".1", "application/dtmf-relay",
+                "Signal=5\r\nDuration=160\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        LegSignal.Info info = alice.next(LegSignal.Info.class);
+        assertEquals("application/dtmf-relay", info.contentType());
+        assertEquals("Signal=5\r\nDuration=160\r\n", new String(info.body(), java.nio.charset.StandardCharsets.US_ASCII));
+        a.signal(new LegSignal.InfoResult(info.txn(), 200, "OK")); // its answer goes nowhere
+        assertFalse(manager.info("no-such-call", "x.1", "application/dtmf-relay", new byte[0]));
+        a.signal(new LegSignal.Hangup(0, ""));
+        bob.next(LegSignal.Hangup.class);
+        assertNoLeaks();
+    }
+
+    @Test
     void noMediaForTheOnlyLegRefusesTheCallWith503() {
         manager.bindMedia(new MediaHook() {
             @Override

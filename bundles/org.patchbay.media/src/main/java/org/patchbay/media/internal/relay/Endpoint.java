@@ -25,6 +25,8 @@ final class Endpoint {
     private volatile Endpoint peer;
     private volatile boolean unlatch;
     private volatile WebRtcLeg webrtc;
+    private volatile DtmfSink dtmf;
+    private long lastEventTimestamp = -1; // loop thread: RTP timestamp of the last event reported
 
     // loop thread only (volatile where the API reads them)
     private volatile InetSocketAddress latchedRtp;
@@ -81,6 +83,16 @@ final class Endpoint {
 
     MediaDescription description() {
         return sdp;
+    }
+
+    /** Where digits go that this party sends as RFC 4733 to a WebRTC peer (which cannot hand them to its page). */
+    interface DtmfSink {
+        /** Called on the loop thread; must not block. */
+        void digit(Endpoint to, char digit, int durationMillis);
+    }
+
+    void dtmf(DtmfSink sink) {
+        dtmf = sink;
     }
 
     /** Makes this a WebRTC endpoint (ICE-lite, DTLS-SRTP, everything on the RTP port); once, on signalling. */
@@ -189,7 +201,36 @@ final class Endpoint {
             droppedIn++;
             return;
         }
+        if (pt == d.eventType() && p.webrtc != null) {
+            event(buf, len, p, clock);
+        }
         p.sendRtp(buf, len);
+    }
+
+    /**
+     * An RFC 4733 event packet towards a browser: the first packet with the end bit of an event (one per RTP
+     * timestamp; the end packet is sent three times) reports the digit.
+     */
+    private void event(ByteBuffer buf, int len, Endpoint to, int clock) {
+        int off = 12 + 4 * (buf.get(0) & 0x0f);
+        if ((buf.get(0) & 0x10) != 0 && off + 4 <= len) {
+            off += 4 + 4 * (buf.getShort(off + 2) & 0xffff); // header extension
+        }
+        if (off + 4 > len || (buf.get(off + 1) & 0x80) == 0) {
+            return;
+        }
+        long ts = buf.getInt(4) & 0xffffffffL;
+        if (ts == lastEventTimestamp) {
+            return;
+        }
+        lastEventTimestamp = ts;
+        int event = buf.get(off) & 0xff;
+        char digit = event <= 9 ? (char) ('0' + event) : event == 10 ? '*' : event == 11 ? '#'
+                : event <= 15 ? (char) ('A' + event - 12) : 0;
+        DtmfSink sink = dtmf;
+        if (digit != 0 && sink != null) {
+            sink.digit(to, digit, (buf.getShort(off + 2) & 0xffff) * 1000 / clock);
+        }
     }
 
     private void receiveRtcp(ByteBuffer buf, long now, Rtcp.Report report) {

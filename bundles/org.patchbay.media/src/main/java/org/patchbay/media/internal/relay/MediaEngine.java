@@ -48,6 +48,10 @@ public final class MediaEngine implements AutoCloseable {
 
         /** Ends the call towards every party; {@code reason} is the record's end reason. */
         void end(String callId, String reason);
+
+        /** Sends SIP INFO to one leg (a DTMF digit for a browser); must not block the caller for long. */
+        default void info(String callId, String legId, String contentType, byte[] body) {
+        }
     }
 
     private final Settings settings;
@@ -146,6 +150,27 @@ public final class MediaEngine implements AutoCloseable {
         return Sdp.rewrite(plain, settings.address(), to.rtpPort(), to.rtpPort() + 1);
     }
 
+    /**
+     * RFC 4733 from a phone towards a browser: a browser does not hand received telephone-events to its page, so the
+     * digit also goes to the browser's leg as SIP INFO (application/dtmf-relay), off the loop thread.
+     */
+    private void dtmfToInfo(String callId, String legId, char digit, int durationMillis) {
+        byte[] body = ("Signal=" + digit + "\r\nDuration=" + Math.max(durationMillis, 100) + "\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try {
+            dtlsExecutor.execute(() -> {
+                try {
+                    core.info(callId, legId, "application/dtmf-relay", body);
+                } catch (RuntimeException ex) {
+                    LOG.warn("call {}: DTMF '{}' not sent as INFO to {}: {}", callId, digit, legId, ex.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException ex) {
+            LOG.debug("call {}: engine stopping, DTMF '{}' dropped", callId, digit);
+        }
+        LOG.debug("call {}: RFC 4733 '{}' ({} ms) to browser leg {} as INFO", callId, digit, durationMillis, legId);
+    }
+
     private WebRtcLeg webrtc(String callId, Endpoint e) {
         WebRtcLeg w = e.webrtc();
         if (w == null) {
@@ -165,6 +190,8 @@ public final class MediaEngine implements AutoCloseable {
                 throw new IllegalStateException("media engine stopped");
             }
             e = new Endpoint(legId, pool.allocate(), settings.address());
+            String callId = call.id();
+            e.dtmf((to, digit, ms) -> dtmfToInfo(callId, to.legId(), digit, ms));
             call.add(e);
             endpoints.incrementAndGet();
             if (call.size() == 1) {

@@ -17,6 +17,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -45,6 +47,7 @@ import org.patchbay.media.internal.stun.StunMessageBuilder;
 class WebRtcEngineTest {
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private final List<String> infos = new CopyOnWriteArrayList<>();
     private MediaEngine engine;
     private Browser browser;
     private Phone phone;
@@ -139,6 +142,12 @@ class WebRtcEngineTest {
 
                     @Override
                     public void end(String callId, String reason) {
+                    }
+
+                    @Override
+                    public void info(String callId, String legId, String contentType, byte[] body) {
+                        infos.add(callId + " " + legId + " " + contentType + " "
+                                + new String(body, StandardCharsets.US_ASCII));
                     }
                 });
         return engine;
@@ -272,6 +281,21 @@ class WebRtcEngineTest {
         // the browser answered passive: the node is the DTLS client, once ICE selected the pair
         DtlsSrtpKeys keys = secure(offer, false);
         assertTwoWayAudio(keys, Phone.port(toPhone));
+
+        // RFC 4733 from the phone: relayed, and the digit goes to the browser's leg as SIP INFO too (once per event)
+        for (int i = 0; i < 4; i++) {
+            boolean end = i > 0;
+            ByteBuffer p = ByteBuffer.allocate(16).put((byte) 0x80).put((byte) 101).putShort((short) (500 + i))
+                    .putInt(80_000).putInt((int) phone.ssrc).put((byte) 11).put((byte) (end ? 0x8a : 0x0a))
+                    .putShort((short) (end ? 800 : 400));
+            phone.rtp.send(new DatagramPacket(p.array(), 16, InetAddress.getLoopbackAddress(), Phone.port(toPhone)));
+        }
+        long deadline = System.currentTimeMillis() + 2000;
+        while (infos.isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(200);
+        assertEquals(List.of("w2 w2.2 application/dtmf-relay Signal=#\r\nDuration=100\r\n"), infos);
     }
 
     @Test
