@@ -74,7 +74,7 @@
 
     /**
      * Keeps a JsSIP RTCSession as agent.objects.call and posts its events: call.progress, call.confirmed,
-     * call.ended / call.failed (data: originator, cause). The remote audio is played (a sink makes Chromium decode
+     * call.ended / call.failed (data: originator, cause), call.dtmf (originator, tone: DTMF by SIP INFO). The remote audio is played (a sink makes Chromium decode
      * it, so getStats() shows its level).
      */
     watch(session) {
@@ -91,6 +91,7 @@
       session.on('confirmed', () => agent.emit('call.confirmed'));
       session.on('ended', d => agent.emit('call.ended', {originator: d.originator, cause: d.cause}));
       session.on('failed', d => agent.emit('call.failed', {originator: d.originator, cause: d.cause}));
+      session.on('newDTMF', d => agent.emit('call.dtmf', {originator: d.originator, tone: d.dtmf.tone}));
       return session;
     },
 

@@ -151,6 +151,13 @@ class BrowserMediaIT {
             event("call.confirmed");
             assertNotNull(phone.waitEvent("CALL_ESTABLISHED", EVENT_MILLIS), () -> "phone: no call\n" + diagnostics());
             assertBrowserHearsPhone();
+            // the phone sends RFC 4733; Chromium does not hand that to the page, the node's SIP INFO copy does
+            JsonObject key = phone.command("sndcode", "5");
+            assertTrue(key.get("ok").getAsBoolean(), () -> "sndcode refused: " + key);
+            JsonObject dtmf = page.await(e -> e.get("type").getAsString().equals("call.dtmf")
+                    && e.getAsJsonObject("data").get("originator").getAsString().equals("remote"), EVENT_MILLIS);
+            assertNotNull(dtmf, () -> "page: no DTMF from the phone; events " + page.events() + "\n" + diagnostics());
+            assertEquals("5", dtmf.getAsJsonObject("data").get("tone").getAsString(), dtmf.toString());
             JsonObject hangup = phone.command("hangup", null);
             assertTrue(hangup.get("ok").getAsBoolean(), () -> "hangup refused: " + hangup);
             JsonObject ended = event("call.ended");
