@@ -38,6 +38,18 @@ public interface MediaHook {
         return sdpFor(callId, fromLeg, toLeg, kind, sdp);
     }
 
+    /**
+     * A DTMF digit that leg {@code fromLeg} sent as SIP INFO ({@code application/dtmf-relay}), for {@code toLeg}: the
+     * engine may send it as RFC 4733 telephone-event in the media towards {@code toLeg}'s party instead. Must not block.
+     *
+     * @return true when the engine sends it (the core then answers the INFO itself and does not relay it); the default
+     *         leaves the INFO to be relayed
+     * @since 1.2
+     */
+    default boolean dtmf(String callId, String fromLeg, String toLeg, char digit, int durationMillis) {
+        return false;
+    }
+
     /** The call has ended: release everything held for it. */
     void release(String callId);
 }

@@ -176,6 +176,11 @@ public final class MediaComponent implements MediaHook, MediaService, HealthChec
     }
 
     @Override
+    public boolean dtmf(String callId, String fromLeg, String toLeg, char digit, int durationMillis) {
+        return engine.dtmf(callId, fromLeg, toLeg, digit, durationMillis);
+    }
+
+    @Override
     public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp, Profile toProfile) {
         return engine.sdpFor(callId, fromLeg, toLeg, kind, sdp, toProfile);
     }

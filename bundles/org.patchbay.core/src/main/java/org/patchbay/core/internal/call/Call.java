@@ -291,6 +291,10 @@ final class Call {
                         sdp(from, p.from(), MediaHook.Kind.ANSWER, r.sdp())));
             }
         } else if (s instanceof LegSignal.Info i) {
+            if (manager.dtmf(id, from.id(), to.id(), i)) {
+                from.send(new LegSignal.InfoResult(i.txn(), 200, "OK")); // sent as RFC 4733 by the media engine
+                return;
+            }
             String txn = "i" + (++txns);
             infos.put(txn, new Pending(from, i.txn()));
             to.send(new LegSignal.Info(txn, i.contentType(), i.body()));

@@ -27,6 +27,11 @@ final class Endpoint {
     private volatile WebRtcLeg webrtc;
     private volatile DtmfSink dtmf;
     private long lastEventTimestamp = -1; // loop thread: RTP timestamp of the last event reported
+    // loop thread: the stream sent to a plain party, so that RFC 4733 events the node inserts fit into it
+    private int seqOffset;
+    private int lastSeqOut;
+    private int lastTsOut;
+    private int lastSsrcOut;
 
     // loop thread only (volatile where the API reads them)
     private volatile InetSocketAddress latchedRtp;
@@ -284,10 +289,49 @@ final class Endpoint {
         if (to == null) {
             return;
         }
+        if (seqOffset != 0) {
+            buf.putShort(2, (short) (buf.getShort(2) + seqOffset)); // room for the events the node inserted
+        }
+        lastSeqOut = buf.getShort(2) & 0xffff;
+        lastTsOut = buf.getInt(4);
+        lastSsrcOut = buf.getInt(8);
         buf.position(0);
         if (send(ports.rtp(), buf, to)) {
             packetsOut++;
             bytesOut += len;
+        }
+    }
+
+    /** Whether the node can insert RFC 4733 events towards this plain party: it negotiated them and gets media. */
+    boolean takesEvents() {
+        MediaDescription d = sdp;
+        return webrtc == null && d != null && d.receives() && d.eventType() >= 0 && packetsOut > 0;
+    }
+
+    /** The RTP timestamp for an event the node starts now: the frame after the last one sent. */
+    int nextTimestamp() {
+        return lastTsOut + 160;
+    }
+
+    /**
+     * Sends one RFC 4733 packet (loop thread) into the stream towards this plain party, in the relayed stream's SSRC
+     * and sequence space (later relayed packets are renumbered after it).
+     */
+    void sendEvent(int event, boolean start, boolean end, int duration, int timestamp) {
+        MediaDescription d = sdp;
+        InetSocketAddress to = latchedRtp != null ? latchedRtp : d == null ? null : d.rtp();
+        if (d == null || d.eventType() < 0 || to == null) {
+            return;
+        }
+        seqOffset++;
+        lastSeqOut = (lastSeqOut + 1) & 0xffff;
+        ByteBuffer p = ByteBuffer.allocate(16);
+        p.put((byte) 0x80).put((byte) ((start ? 0x80 : 0) | d.eventType())).putShort((short) lastSeqOut)
+                .putInt(timestamp).putInt(lastSsrcOut).put((byte) event).put((byte) ((end ? 0x80 : 0) | 10))
+                .putShort((short) Math.min(duration, 0xffff)).flip();
+        if (send(ports.rtp(), p, to)) {
+            packetsOut++;
+            bytesOut += 16;
         }
     }
 

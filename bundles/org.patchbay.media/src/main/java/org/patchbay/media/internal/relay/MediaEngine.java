@@ -71,6 +71,12 @@ public final class MediaEngine implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final java.util.concurrent.ScheduledExecutorService dtmfTimer =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "pb-media-dtmf");
+                t.setDaemon(true);
+                return t;
+            });
     private boolean closed;
 
     /** An engine with a fresh, unstored DTLS certificate (tests). */
@@ -148,6 +154,45 @@ public final class MediaEngine implements AutoCloseable {
         }
         String plain = fromWebRtc ? WebRtcSdp.toPlain(sdp) : sdp;
         return Sdp.rewrite(plain, settings.address(), to.rtpPort(), to.rtpPort() + 1);
+    }
+
+    /** RFC 4733 packet interval and the number of end packets (RFC 4733 §2.5.1.4). */
+    private static final int EVENT_INTERVAL_MILLIS = 50;
+    private static final int END_PACKETS = 3;
+
+    /**
+     * {@link MediaHook#dtmf}: a digit a browser sent as SIP INFO goes to a plain party that negotiated
+     * telephone-event as RFC 4733 in the stream relayed to it: a packet every 50 ms with the growing duration, then
+     * three end packets; other pairs keep their INFO.
+     */
+    public boolean dtmf(String callId, String fromLeg, String toLeg, char digit, int durationMillis) {
+        MediaCall call = callId == null ? null : calls.get(callId);
+        Endpoint from = call == null ? null : call.leg(fromLeg);
+        Endpoint to = call == null ? null : call.leg(toLeg);
+        int event = "0123456789*#ABCD".indexOf(digit);
+        if (from == null || to == null || from.webrtc() == null || !to.takesEvents() || event < 0) {
+            return false;
+        }
+        int steps = Math.max(1, durationMillis / EVENT_INTERVAL_MILLIS);
+        int[] timestamp = new int[1];
+        try {
+            for (int i = 0; i <= steps + END_PACKETS - 1; i++) {
+                boolean start = i == 0;
+                boolean end = i >= steps;
+                int duration = Math.min(i + 1, steps) * EVENT_INTERVAL_MILLIS * 8;
+                dtmfTimer.schedule(() -> call.loop().execute(() -> {
+                    if (start) {
+                        timestamp[0] = to.nextTimestamp();
+                    }
+                    to.sendEvent(event, start, end, duration, timestamp[0]);
+                }), (long) i * EVENT_INTERVAL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+        LOG.debug("call {}: INFO DTMF '{}' ({} ms) from {} sent as RFC 4733 to {}", callId, digit, durationMillis,
+                fromLeg, toLeg);
+        return true;
     }
 
     /**
@@ -319,6 +364,7 @@ public final class MediaEngine implements AutoCloseable {
             free(c);
         }
         dtlsExecutor.shutdownNow();
+        dtmfTimer.shutdownNow();
     }
 
     @Override

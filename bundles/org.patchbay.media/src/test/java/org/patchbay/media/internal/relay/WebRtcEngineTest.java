@@ -48,6 +48,7 @@ class WebRtcEngineTest {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final List<String> infos = new CopyOnWriteArrayList<>();
+    private int lastBrowserSeq;
     private MediaEngine engine;
     private Browser browser;
     private Phone phone;
@@ -215,6 +216,7 @@ class WebRtcEngineTest {
             got = Phone.receive(phone.rtp, 100);
         }
         assertNotNull(got, "phone receives the browser's audio");
+        lastBrowserSeq = ByteBuffer.wrap(got.getData()).getShort(2) & 0xffff;
         assertEquals(777, ByteBuffer.wrap(got.getData()).getInt(8), "plain RTP with the browser's SSRC");
         assertEquals(rtp.length, got.getLength());
         // phone → browser: plain RTP in, SRTP out
@@ -258,6 +260,33 @@ class WebRtcEngineTest {
         assertTrue(attr(toBrowser, "candidate").endsWith("127.0.0.1 " + Phone.port(toBrowser) + " typ host"));
         DtlsSrtpKeys keys = secure(toBrowser, true);
         assertTwoWayAudio(keys, Phone.port(toPhone));
+
+        // SIP INFO DTMF from the browser goes to the phone as RFC 4733 inside the relayed stream
+        assertTrue(engine.dtmf("w1", "w1.1", "w1.2", '7', 100));
+        assertFalse(engine.dtmf("w1", "w1.2", "w1.1", '7', 100), "towards the browser the INFO stays");
+        int seq = lastBrowserSeq;
+        long ts = -1;
+        for (int i = 0; i < 5; i++) {
+            DatagramPacket e = Phone.receive(phone.rtp, 1000);
+            assertNotNull(e, "event packet " + i);
+            ByteBuffer b = ByteBuffer.wrap(e.getData(), 0, e.getLength());
+            assertEquals(16, e.getLength());
+            assertEquals(i == 0 ? 0x80 | 101 : 101, b.get(1) & 0xff, "payload type 101, marker on the first");
+            assertEquals(++seq, b.getShort(2) & 0xffff, "the stream's next sequence number");
+            ts = i == 0 ? b.getInt(4) : ts;
+            assertEquals(ts, b.getInt(4), "one timestamp per event");
+            assertEquals(777, b.getInt(8), "the relayed stream's SSRC");
+            assertEquals(7, b.get(12));
+            assertEquals(i >= 2, (b.get(13) & 0x80) != 0, "end bit on the last three");
+            assertEquals(Math.min(i + 1, 2) * 400, b.getShort(14) & 0xffff);
+        }
+        byte[] next = Phone.rtpPacket(0, lastBrowserSeq + 1, 99_999, 777, 160);
+        SrtpContext fresh = keys.sendContext(); // the test's own context went on to the attacker's sequence number
+        byte[] srtp = Arrays.copyOf(next, next.length + fresh.rtpOverhead());
+        browser.socket.send(new DatagramPacket(srtp, fresh.protectRtp(srtp, 0, next.length), browser.node));
+        DatagramPacket after = Phone.receive(phone.rtp, 1000);
+        assertNotNull(after);
+        assertEquals(seq + 1, ByteBuffer.wrap(after.getData()).getShort(2) & 0xffff, "later audio renumbered");
         assertTrue(engine.stats("w1").stream().anyMatch(s -> s.legId().equals("w1.1") && s.latched()
                 && s.packetsIn() >= 1));
     }
