@@ -445,6 +445,45 @@ class CallManagerTest {
     }
 
     @Test
+    void infoDtmfTakenByTheMediaEngineIsAnsweredHereOtherInfoIsRelayed() {
+        List<String> digits = new CopyOnWriteArrayList<>();
+        manager.bindMedia(new MediaHook() {
+            @Override
+            public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
+                return sdp;
+            }
+
+            @Override
+            public boolean dtmf(String callId, String fromLeg, String toLeg, char digit, int durationMillis) {
+                digits.add(fromLeg.substring(callId.length()) + ">" + toLeg.substring(callId.length()) + " " + digit
+                        + " " + durationMillis);
+                return digit != '9';
+            }
+
+            @Override
+            public void release(String callId) {
+            }
+        });
+        FakeLeg alice = caller();
+        LegControl a = manager.place(alice, BOB, OFFER, 70);
+        FakeLeg bob = answered(alice, 0);
+        byte[] five = "Signal=5\r\nDuration=160\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        a.signal(new LegSignal.Info("t1", "application/dtmf-relay", five));
+        LegSignal.InfoResult r = alice.next(LegSignal.InfoResult.class);
+        assertEquals("t1", r.txn());
+        assertEquals(200, r.code());
+        a.signal(new LegSignal.Info("t2", "application/dtmf-relay", "Signal=9\nDuration=x".getBytes()));
+        LegSignal.Info relayed = bob.next(LegSignal.Info.class);
+        assertEquals("Signal=9\nDuration=x", new String(relayed.body()), "the engine declined: relayed");
+        a.signal(new LegSignal.Info("t3", "application/json", "{}".getBytes()));
+        assertEquals("{}", new String(bob.next(LegSignal.Info.class).body()), "not DTMF: relayed");
+        assertEquals(List.of(".1>.2 5 160", ".1>.2 9 250"), digits);
+        a.signal(new LegSignal.Hangup(0, ""));
+        bob.next(LegSignal.Hangup.class);
+        assertNoLeaks();
+    }
+
+    @Test
     void noMediaForTheOnlyLegRefusesTheCallWith503() {
         manager.bindMedia(new MediaHook() {
             @Override
