@@ -26,6 +26,7 @@ final class Endpoint {
     private volatile boolean unlatch;
     private volatile WebRtcLeg webrtc;
     private volatile DtmfSink dtmf;
+    private volatile SdesLeg sdes;
     private long lastEventTimestamp = -1; // loop thread: RTP timestamp of the last event reported
     // loop thread: the stream sent to a plain party, so that RFC 4733 events the node inserts fit into it
     private int seqOffset;
@@ -96,6 +97,15 @@ final class Endpoint {
         void digit(Endpoint to, char digit, int durationMillis);
     }
 
+    /** SDES-SRTP terminated on this (SIP) leg: the party's SRTP is decrypted, what it gets is encrypted. */
+    void sdes(SdesLeg s) {
+        sdes = s;
+    }
+
+    SdesLeg sdes() {
+        return sdes;
+    }
+
     void dtmf(DtmfSink sink) {
         dtmf = sink;
     }
@@ -163,6 +173,14 @@ final class Endpoint {
         if (w == null && !validSource(source, onRtcpPort)) {
             droppedIn++;
             return;
+        }
+        SdesLeg srtp = sdes;
+        if (w == null && srtp != null) {
+            len = srtp.unprotect(buf, rtcp);
+            if (len <= 0) {
+                droppedIn++;
+                return;
+            }
         }
         lastPacket = now;
         if (rtcp) {
@@ -295,8 +313,7 @@ final class Endpoint {
         lastSeqOut = buf.getShort(2) & 0xffff;
         lastTsOut = buf.getInt(4);
         lastSsrcOut = buf.getInt(8);
-        buf.position(0);
-        if (send(ports.rtp(), buf, to)) {
+        if (send(ports.rtp(), secure(buf, false), to)) {
             packetsOut++;
             bytesOut += len;
         }
@@ -329,7 +346,7 @@ final class Endpoint {
         p.put((byte) 0x80).put((byte) ((start ? 0x80 : 0) | d.eventType())).putShort((short) lastSeqOut)
                 .putInt(timestamp).putInt(lastSsrcOut).put((byte) event).put((byte) ((end ? 0x80 : 0) | 10))
                 .putShort((short) Math.min(duration, 0xffff)).flip();
-        if (send(ports.rtp(), p, to)) {
+        if (send(ports.rtp(), secure(p, false), to)) {
             packetsOut++;
             bytesOut += 16;
         }
@@ -356,14 +373,26 @@ final class Endpoint {
         if (to == null) {
             return;
         }
-        buf.position(0);
-        if (send(mux ? ports.rtp() : ports.rtcp(), buf, to) && report.senderReport) {
+        if (send(mux ? ports.rtp() : ports.rtcp(), secure(buf, true), to) && report.senderReport) {
             srMiddleSent = report.ntpMiddle;
             srSentAt = now;
         }
     }
 
+    /** {@code buf} from position 0 as it goes on the wire: as is, or SRTP/SRTCP when SDES is terminated here. */
+    private ByteBuffer secure(ByteBuffer buf, boolean rtcp) {
+        SdesLeg s = sdes;
+        if (s == null) {
+            buf.position(0);
+            return buf;
+        }
+        return s.protect(buf, rtcp);
+    }
+
     private static boolean send(DatagramChannel ch, ByteBuffer buf, InetSocketAddress to) {
+        if (buf == null) {
+            return false;
+        }
         try {
             return ch.send(buf, to) > 0;
         } catch (IOException e) {

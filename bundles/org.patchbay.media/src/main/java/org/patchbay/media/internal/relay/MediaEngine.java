@@ -144,6 +144,15 @@ public final class MediaEngine implements AutoCloseable {
                 to.rtpPort());
         boolean toWebRtc = to.webrtc() != null
                 || toProfile == MediaHook.Profile.WEBRTC && kind == MediaHook.Kind.OFFER && to.description() == null;
+        if (!fromWebRtc && toWebRtc && kind == MediaHook.Kind.OFFER && from.sdes() == null
+                && SdesLeg.offered(sdp)) {
+            SdesLeg sdes = SdesLeg.fromOffer(sdp, random); // a SIP phone offers SDES to a browser: terminated here
+            if (sdes != null) {
+                from.sdes(sdes);
+            } else {
+                LOG.info("call {}: leg {} offers SDES without a usable a=crypto; it gets plain RTP", callId, fromLeg);
+            }
+        }
         if (toWebRtc) {
             WebRtcLeg w = webrtc(callId, to);
             if (kind == MediaHook.Kind.OFFER) {
@@ -153,6 +162,9 @@ public final class MediaEngine implements AutoCloseable {
                     kind == MediaHook.Kind.ANSWER ? w.offer() : null, !fromWebRtc);
         }
         String plain = fromWebRtc ? WebRtcSdp.toPlain(sdp) : sdp;
+        if (fromWebRtc && to.sdes() != null) {
+            plain = WebRtcSdp.withCrypto(plain, to.sdes().answerAttribute());
+        }
         return Sdp.rewrite(plain, settings.address(), to.rtpPort(), to.rtpPort() + 1);
     }
 

@@ -281,8 +281,8 @@ final class WebRtcLeg implements AutoCloseable {
         executor.execute(() -> {
             try {
                 DtlsSrtpKeys keys = d.handshake(transport);
-                receiveContext = keys.receiveContext();
                 sendContext = keys.sendContext();
+                receiveContext = keys.receiveContext(); // second: relayed media finds the way back ready
                 LOG.debug("{}: DTLS-SRTP up as {} ({})", label, client ? "client" : "server", keys.profile());
                 while (!closed && d.serviceInbound(SERVICE_WAIT_MILLIS)) {
                     // answers retransmitted final flights; ends on close_notify or close()

@@ -195,6 +195,33 @@ public final class WebRtcSdp {
     }
 
     /**
+     * A plain SDP (from {@link #toPlain}) for a phone whose SDES offer the node terminates: the first audio stream's
+     * profile {@code RTP/SAVP} and our {@code a=crypto} attribute at the end of that stream's lines.
+     */
+    public static String withCrypto(String plain, String cryptoAttribute) {
+        StringBuilder out = new StringBuilder(plain.length() + 100);
+        boolean inAudio = false;
+        boolean done = false;
+        for (String line : lines(plain)) {
+            if (line.startsWith("m=")) {
+                if (inAudio && !done) {
+                    out.append(cryptoAttribute).append(CRLF);
+                    done = true;
+                }
+                inAudio = !done && line.startsWith("m=audio ");
+                if (inAudio) {
+                    line = line.replaceFirst(" RTP/AVP ", " RTP/SAVP ");
+                }
+            }
+            out.append(line).append(CRLF);
+        }
+        if (inAudio && !done) {
+            out.append(cryptoAttribute).append(CRLF);
+        }
+        return out.toString();
+    }
+
+    /**
      * The SDP a browser receives for a plain party's {@code sdp}: a WebRTC offer ({@code offer} null) or the answer to
      * the browser's {@code offer}. Codecs, rtpmap/fmtp/ptime and direction come from {@code sdp}'s first audio stream
      * (restricted like {@link #toPlain}); the rest is ours: ICE-lite with one host candidate, DTLS fingerprint and

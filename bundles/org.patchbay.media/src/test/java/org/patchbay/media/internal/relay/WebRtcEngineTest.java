@@ -35,7 +35,9 @@ import org.patchbay.media.internal.dtls.DtlsSrtpKeys;
 import org.patchbay.media.internal.dtls.NodeCertificate;
 import org.patchbay.media.internal.dtls.PacketKind;
 import org.patchbay.media.internal.dtls.QueueDatagramTransport;
+import org.patchbay.media.internal.srtp.SdesCrypto;
 import org.patchbay.media.internal.srtp.SrtpContext;
+import org.patchbay.media.internal.srtp.SrtpProfile;
 import org.patchbay.media.internal.stun.StunMessage;
 import org.patchbay.media.internal.stun.StunMessageBuilder;
 
@@ -363,5 +365,56 @@ class WebRtcEngineTest {
         phone.send(Phone.port(toPhone), 0);
         assertNull(browser.nextMedia(500), "nothing goes to a source ICE did not validate");
         assertTrue(engine.stats("w4").stream().noneMatch(s -> s.legId().equals("w4.1") && s.latched()));
+    }
+
+    @Test
+    void anSdesPhoneCallsABrowserAndTheNodeTerminatesBothSrtpKinds() throws Exception {
+        engine();
+        browser = new Browser();
+        phone = new Phone(8181);
+        SdesCrypto phoneKey = SdesCrypto.generate(3, SrtpProfile.AES_CM_128_HMAC_SHA1_80, RANDOM);
+        String phoneOffer = phone.sdp("a=crypto:2 FANCY_SUITE inline:AAAA", "a=" + phoneKey.format())
+                .replace("RTP/AVP", "RTP/SAVP");
+        String offer = engine.sdpFor("w5", "w5.1", "w5.2", Kind.OFFER, phoneOffer, Profile.WEBRTC);
+        assertFalse(offer.contains("a=crypto"), "DTLS-SRTP only towards the browser");
+        String answer = browser.sdp("active").replace("111 63 9 0 8 13 110 126", "0 101")
+                .replace("a=rtpmap:126 telephone-event/8000", "a=rtpmap:101 telephone-event/8000");
+        String toPhone = engine.sdpFor("w5", "w5.2", "w5.1", Kind.ANSWER, answer, Profile.UNKNOWN);
+        assertTrue(mLine(toPhone).matches("m=audio \\d+ RTP/SAVP 0 101"), toPhone);
+        SdesCrypto nodeKey = SdesCrypto.parse(attr(toPhone, "crypto").replaceFirst("^", "crypto:"));
+        assertEquals(3, nodeKey.tag(), "the tag of the offer's line we took");
+        assertEquals(SrtpProfile.AES_CM_128_HMAC_SHA1_80, nodeKey.profile());
+        DtlsSrtpKeys keys = secure(offer, true);
+        int phoneSide = Phone.port(toPhone);
+
+        // phone → browser: SDES-SRTP in, DTLS-SRTP out
+        // (a stream: the node's DTLS thread installs the keys just after the browser's handshake returned)
+        SrtpContext phoneSend = phoneKey.context();
+        byte[] in = null;
+        for (int seq = 1; seq <= 20 && in == null; seq++) {
+            byte[] rtp = Phone.rtpPacket(0, seq, 160L * seq, 8181, 160);
+            byte[] srtp = Arrays.copyOf(rtp, rtp.length + phoneSend.rtpOverhead());
+            phone.rtp.send(new DatagramPacket(srtp, phoneSend.protectRtp(srtp, 0, rtp.length),
+                    InetAddress.getLoopbackAddress(), phoneSide));
+            in = browser.nextMedia(100);
+        }
+        assertNotNull(in, "browser receives the phone's audio");
+        assertEquals(172, keys.receiveContext().unprotectRtp(in, 0, in.length));
+        assertEquals(8181, ByteBuffer.wrap(in).getInt(8));
+
+        // browser → phone: DTLS-SRTP in, SDES-SRTP with the node's key out
+        SrtpContext browserSend = keys.sendContext();
+        SrtpContext phoneReceive = nodeKey.context();
+        DatagramPacket got = null;
+        for (int seq = 1; seq <= 20 && got == null; seq++) {
+            byte[] b = Phone.rtpPacket(0, seq, 160L * seq, 777, 160);
+            byte[] sb = Arrays.copyOf(b, b.length + browserSend.rtpOverhead());
+            browser.socket.send(new DatagramPacket(sb, browserSend.protectRtp(sb, 0, b.length), browser.node));
+            got = Phone.receive(phone.rtp, 100);
+        }
+        assertNotNull(got, "phone receives the browser's audio");
+        byte[] data = Arrays.copyOf(got.getData(), got.getLength());
+        assertEquals(172, phoneReceive.unprotectRtp(data, 0, data.length), "SRTP under the key of the node's answer");
+        assertEquals(777, ByteBuffer.wrap(data).getInt(8));
     }
 }
