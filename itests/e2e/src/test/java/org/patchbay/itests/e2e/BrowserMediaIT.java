@@ -176,6 +176,7 @@ class BrowserMediaIT {
         Path tone = dir.resolve("tone.wav");
         Tones.writeSine(tone, PHONE_HZ, 8000, 30);
         Baresip b = Baresip.start(dir, user, user + "-secret-1", DOMAIN, node.sip, tone);
+        phone = b; // stopped by the test's finally, also when it does not register
         assertTrue(b.waitRegistered(10_000) && b.registered(), () -> user + " did not register\n" + b.output());
         b.connect();
         return b;

@@ -135,7 +135,7 @@ class WebRtcEngineTest {
     }
 
     private MediaEngine engine() throws IOException {
-        int base = 36000 + 2 * ThreadLocalRandom.current().nextInt(2000);
+        int base = 61000 + 2 * ThreadLocalRandom.current().nextInt(2000); // above the ephemeral range, away from benches
         engine = new MediaEngine(new MediaEngine.Settings("127.0.0.1", "127.0.0.1", base, base + 19, 1, 0, true),
                 new MediaEngine.Calls() {
                     @Override
