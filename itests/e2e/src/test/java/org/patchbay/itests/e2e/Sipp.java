@@ -2,6 +2,8 @@ package org.patchbay.itests.e2e;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,17 +27,13 @@ final class Sipp implements AutoCloseable {
 
     /** Starts SIPp on {@code port} (0: a free one) with a free media port; {@code target} may be null (a UAS). */
     static Sipp start(Path work, int port, String scenario, String target, String... args) throws IOException {
-        int[] ports = Distribution.freePorts(2);
-        int local = port > 0 ? port : ports[0];
-        // SIPp also binds media port + 2 (video): never let that be the SIP port
-        for (int i = 0; i < 20 && local >= ports[1] && local <= ports[1] + 3; i++) {
-            ports[1] = Distribution.freePorts(1)[0];
-        }
+        int local = port > 0 ? port : SipTarget.freeSipPort();
+        int media = freeMediaBase(local);
         String name = scenario.replace(".xml", "") + "-" + local + "-" + System.nanoTime();
         Path out = work.resolve(name + ".out");
         Path err = work.resolve(name + ".err");
         List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", resource("sipp/" + scenario), "-i", "127.0.0.1",
-                "-p", Integer.toString(local), "-mp", Integer.toString(ports[1]), "-nostdin", "-trace_err",
+                "-p", Integer.toString(local), "-mp", Integer.toString(media), "-nostdin", "-trace_err",
                 "-error_file", err.toString()));
         cmd.addAll(List.of(args));
         if (target != null) {
@@ -98,5 +96,36 @@ final class Sipp implements AutoCloseable {
         } catch (URISyntaxException | NullPointerException e) {
             throw new IllegalStateException("no test resource " + name, e);
         }
+    }
+    /**
+     * A media base port for SIPp's {@code -mp}: SIPp binds it and the next three (audio RTP/RTCP, video RTP/RTCP), so
+     * all four must be free for UDP and none may be {@code avoid} (the SIP port).
+     */
+    static int freeMediaBase(int avoid) throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base;
+            try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                base = probe.getLocalPort() & ~1;
+            }
+            if (base + 3 > 65535 || (avoid >= base && avoid <= base + 3)) {
+                continue;
+            }
+            DatagramSocket[] held = new DatagramSocket[4];
+            try {
+                for (int i = 0; i < 4; i++) {
+                    held[i] = new DatagramSocket(base + i, InetAddress.getLoopbackAddress());
+                }
+                return base;
+            } catch (IOException busy) {
+                // one of the four is taken: another base
+            } finally {
+                for (DatagramSocket s : held) {
+                    if (s != null) {
+                        s.close();
+                    }
+                }
+            }
+        }
+        throw new IOException("no four free UDP ports in a row for SIPp media");
     }
 }

@@ -27,7 +27,7 @@ final class Sipp implements AutoCloseable {
     /** Starts SIPp with a scenario file on a free local port (and a free media port), with extra arguments. */
     static Sipp start(Path work, String scenario, String target, String... args) throws IOException {
         int port = freePort();
-        int media = freePort();
+        int media = freeMediaBase(port);
         List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", SCENARIOS.resolve(scenario).toString(), "-i",
                 "127.0.0.1", "-p", Integer.toString(port), "-mp", Integer.toString(media), "-nostdin", "-timeout",
                 "20", "-timeout_error", "-trace_err", "-error_file", work.resolve(scenario + "-" + port + ".err").toString()));
@@ -75,6 +75,38 @@ final class Sipp implements AutoCloseable {
                 process.destroyForcibly();
             }
         }
+    }
+
+    /**
+     * A media base port for SIPp's {@code -mp}: SIPp binds it and the next three (audio RTP/RTCP, video RTP/RTCP), so
+     * all four must be free for UDP and none may be {@code avoid} (the SIP port).
+     */
+    static int freeMediaBase(int avoid) throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base;
+            try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                base = probe.getLocalPort() & ~1;
+            }
+            if (base + 3 > 65535 || (avoid >= base && avoid <= base + 3)) {
+                continue;
+            }
+            DatagramSocket[] held = new DatagramSocket[4];
+            try {
+                for (int i = 0; i < 4; i++) {
+                    held[i] = new DatagramSocket(base + i, InetAddress.getLoopbackAddress());
+                }
+                return base;
+            } catch (IOException busy) {
+                // one of the four is taken: another base
+            } finally {
+                for (DatagramSocket s : held) {
+                    if (s != null) {
+                        s.close();
+                    }
+                }
+            }
+        }
+        throw new IOException("no four free UDP ports in a row for SIPp media");
     }
 
     static int freePort() throws IOException {
