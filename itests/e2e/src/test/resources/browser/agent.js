@@ -73,6 +73,53 @@
     },
 
     /**
+     * Keeps a JsSIP RTCSession as agent.objects.call and posts its events: call.progress, call.confirmed,
+     * call.ended / call.failed (data: originator, cause), call.dtmf (originator, tone: DTMF by SIP INFO). The remote audio is played (a sink makes Chromium decode
+     * it, so getStats() shows its level).
+     */
+    watch(session) {
+      agent.objects.call = session;
+      const play = pc => pc.addEventListener('track', e => {
+        const a = new Audio();
+        a.srcObject = new MediaStream([e.track]);
+        a.play().catch(err => console.warn('remote audio: ' + err));
+        agent.objects.audio = a;
+      });
+      if (session.connection) play(session.connection);
+      session.on('peerconnection', d => play(d.peerconnection));
+      session.on('progress', () => agent.emit('call.progress'));
+      session.on('confirmed', () => agent.emit('call.confirmed'));
+      session.on('ended', d => agent.emit('call.ended', {originator: d.originator, cause: d.cause}));
+      session.on('failed', d => agent.emit('call.failed', {originator: d.originator, cause: d.cause}));
+      session.on('newDTMF', d => agent.emit('call.dtmf', {originator: d.originator, tone: d.dtmf.tone}));
+      return session;
+    },
+
+    /**
+     * getStats() of the watched call: {in: inbound-rtp audio (packetsReceived, audioLevel, totalAudioEnergy),
+     * out: outbound-rtp audio (packetsSent), codecs, pair: the nominated candidate pair's state}.
+     */
+    async audioStats() {
+      const s = agent.objects.call;
+      if (!s || !s.connection) return null;
+      const report = await s.connection.getStats();
+      const out = {codecs: []};
+      report.forEach(r => {
+        if (r.type === 'inbound-rtp' && r.kind === 'audio') {
+          out.in = {packetsReceived: r.packetsReceived, audioLevel: r.audioLevel === undefined ? null : r.audioLevel,
+            totalAudioEnergy: r.totalAudioEnergy === undefined ? null : r.totalAudioEnergy};
+        } else if (r.type === 'outbound-rtp' && r.kind === 'audio') {
+          out.out = {packetsSent: r.packetsSent};
+        } else if (r.type === 'codec') {
+          out.codecs.push(r.mimeType);
+        } else if (r.type === 'candidate-pair' && r.nominated) {
+          out.pair = r.state;
+        }
+      });
+      return out;
+    },
+
+    /**
      * Sends a MESSAGE from JsSIP UA `name`; resolves with the final status code, rejects with the failure cause.
      */
     message(name, target, body, contentType) {

@@ -44,6 +44,17 @@ public interface CallService {
      */
     boolean hangup(String id, String reason);
 
+    /**
+     * Sends mid-session information (SIP INFO) to leg {@code legId} of answered call {@code callId}, e.g. a DTMF digit
+     * that the media engine received as RFC 4733 from the other party, for a browser that cannot read RFC 4733. The
+     * leg's answer is not reported. False when there is no such answered call or leg.
+     *
+     * @since 1.2
+     */
+    default boolean info(String callId, String legId, String contentType, byte[] body) {
+        return false;
+    }
+
     /** Number of live calls and live legs (both drop to zero when nothing is in flight). */
     int liveCalls();
 

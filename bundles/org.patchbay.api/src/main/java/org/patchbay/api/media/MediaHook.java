@@ -13,12 +13,42 @@ public interface MediaHook {
     enum Kind { OFFER, ANSWER }
 
     /**
+     * What the core knows of a leg's media before its party has sent any SDP: a callee reached over a WebSocket
+     * transport (RFC 7118) is a browser that speaks WebRTC (ICE, DTLS-SRTP, rtcp-mux); a callee reached over UDP, TCP or
+     * TLS is taken to speak plain RTP; the caller's profile is in its own SDP ({@code UNKNOWN}).
+     */
+    enum Profile { UNKNOWN, RTP, WEBRTC }
+
+    /**
      * The SDP leg {@code toLeg} of call {@code callId} should receive, given the SDP {@code fromLeg} sent.
      *
      * @return the SDP to send on, or the input unchanged
      * @throws MediaUnavailableException when no endpoint can be allocated for {@code toLeg} (the core refuses it)
      */
     String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp);
+
+    /**
+     * As {@link #sdpFor(String, String, String, Kind, String)}, with what the core knows of {@code toLeg}'s media
+     * profile, so that an offer towards a browser can be a WebRTC offer. The core calls this one; the default ignores
+     * the hint.
+     *
+     * @since 1.2
+     */
+    default String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp, Profile toProfile) {
+        return sdpFor(callId, fromLeg, toLeg, kind, sdp);
+    }
+
+    /**
+     * A DTMF digit that leg {@code fromLeg} sent as SIP INFO ({@code application/dtmf-relay}), for {@code toLeg}: the
+     * engine may send it as RFC 4733 telephone-event in the media towards {@code toLeg}'s party instead. Must not block.
+     *
+     * @return true when the engine sends it (the core then answers the INFO itself and does not relay it); the default
+     *         leaves the INFO to be relayed
+     * @since 1.2
+     */
+    default boolean dtmf(String callId, String fromLeg, String toLeg, char digit, int durationMillis) {
+        return false;
+    }
 
     /** The call has ended: release everything held for it. */
     void release(String callId);

@@ -6,6 +6,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.security.SecureRandom;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
@@ -26,6 +27,7 @@ import org.patchbay.api.health.HealthResult;
 import org.patchbay.api.media.MediaHook;
 import org.patchbay.api.media.MediaService;
 import org.patchbay.api.media.MediaStats;
+import org.patchbay.media.internal.dtls.NodeCertificate;
 import org.patchbay.media.internal.relay.MediaEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,12 +92,24 @@ public final class MediaComponent implements MediaHook, MediaService, HealthChec
                 public void end(String callId, String reason) {
                     withCalls(context, c -> c.hangup(callId, reason), false);
                 }
-            });
+
+                @Override
+                public void info(String callId, String legId, String contentType, byte[] body) {
+                    withCalls(context, c -> c.info(callId, legId, contentType, body), false);
+                }
+            }, certificate(context));
         } catch (IOException e) {
             throw new UncheckedIOException("media engine could not start", e);
         }
         LOG.info("media: {} ports {}-{} on {} (SDP address {}), {} threads, timeout {} s", s.anchor() ? "anchoring,"
                 : "pass-through,", s.portMin(), s.portMax(), s.host(), s.address(), s.threads(), s.timeoutSeconds());
+    }
+
+    /** The node's DTLS certificate for WebRTC legs, kept in the bundle's data area across restarts. */
+    private static NodeCertificate certificate(BundleContext context) throws IOException {
+        java.io.File dir = context.getDataFile("");
+        SecureRandom random = new SecureRandom();
+        return dir == null ? NodeCertificate.generate(random) : NodeCertificate.loadOrCreate(dir.toPath(), random);
     }
 
     private static <T> T withCalls(BundleContext context, Function<CallService, T> work, T otherwise) {
@@ -159,6 +173,16 @@ public final class MediaComponent implements MediaHook, MediaService, HealthChec
     @Override
     public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
         return engine.sdpFor(callId, fromLeg, toLeg, kind, sdp);
+    }
+
+    @Override
+    public boolean dtmf(String callId, String fromLeg, String toLeg, char digit, int durationMillis) {
+        return engine.dtmf(callId, fromLeg, toLeg, digit, durationMillis);
+    }
+
+    @Override
+    public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp, Profile toProfile) {
+        return engine.sdpFor(callId, fromLeg, toLeg, kind, sdp, toProfile);
     }
 
     @Override

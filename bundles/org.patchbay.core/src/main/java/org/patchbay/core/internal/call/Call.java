@@ -291,6 +291,10 @@ final class Call {
                         sdp(from, p.from(), MediaHook.Kind.ANSWER, r.sdp())));
             }
         } else if (s instanceof LegSignal.Info i) {
+            if (manager.dtmf(id, from.id(), to.id(), i)) {
+                from.send(new LegSignal.InfoResult(i.txn(), 200, "OK")); // sent as RFC 4733 by the media engine
+                return;
+            }
             String txn = "i" + (++txns);
             infos.put(txn, new Pending(from, i.txn()));
             to.send(new LegSignal.Info(txn, i.contentType(), i.body()));
@@ -303,6 +307,16 @@ final class Call {
             // ACK from the callee side never happens in SIP; other protocols may confirm a late offer this way
             caller.send(new LegSignal.Confirm(sdp(from, caller, MediaHook.Kind.ANSWER, c.sdp())));
         }
+    }
+
+    /** INFO from the node itself (CallService.info) to one leg of the answered call; its answer is dropped. */
+    void info(String legId, String contentType, byte[] body) {
+        CallLeg to = caller.id().equals(legId) ? caller : winner != null && winner.id().equals(legId) ? winner : null;
+        if (state != State.ANSWERED || to == null || to.done()) {
+            LOG.debug("call {}: INFO for leg {} not sent (no such answered leg)", id, legId);
+            return;
+        }
+        to.send(new LegSignal.Info("n" + (++txns), contentType, body));
     }
 
     void legLost(CallLeg leg, String reason) {
@@ -441,7 +455,7 @@ final class Call {
     }
 
     private String strictSdp(CallLeg from, CallLeg to, MediaHook.Kind kind, String sdp) {
-        return sdp == null ? null : manager.media(id, from.id(), to.id(), kind, sdp);
+        return sdp == null ? null : manager.media(id, from.id(), to.id(), kind, sdp, to.mediaProfile());
     }
 
     // --- listings ---------------------------------------------------------------------------------------------------

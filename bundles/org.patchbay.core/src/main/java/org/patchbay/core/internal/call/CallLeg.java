@@ -9,6 +9,7 @@ import org.patchbay.api.call.LegControl;
 import org.patchbay.api.call.LegSignal;
 import org.patchbay.api.call.Party;
 import org.patchbay.api.location.Binding;
+import org.patchbay.api.media.MediaHook;
 
 /**
  * The core's side of one leg: what the adapter reports goes onto the call's executor. Once the core has finished the
@@ -29,6 +30,18 @@ final class CallLeg implements LegControl {
     private volatile boolean done;
     private final String adapter;
     private final Party party;
+
+    /**
+     * The media profile of this leg's party before it sent SDP: a callee reached over ws/wss (RFC 7118) is a browser
+     * (WebRTC), another callee plain RTP; the caller's profile is in its own SDP.
+     */
+    MediaHook.Profile mediaProfile() {
+        if (target == null) {
+            return MediaHook.Profile.UNKNOWN;
+        }
+        String t = target.transport();
+        return "ws".equalsIgnoreCase(t) || "wss".equalsIgnoreCase(t) ? MediaHook.Profile.WEBRTC : MediaHook.Profile.RTP;
+    }
 
     CallLeg(Call call, String id, Role role, Leg leg, Binding target, String adapter, Party party) {
         this.call = call;

@@ -293,6 +293,17 @@ public final class CallManager implements CallService, CallRecords {
     }
 
     @Override
+    public boolean info(String callId, String legId, String contentType, byte[] body) {
+        Call c = callId == null ? null : calls.get(callId);
+        if (c == null || legId == null || contentType == null) {
+            return false;
+        }
+        byte[] copy = body == null ? new byte[0] : body.clone();
+        c.execute(() -> c.info(legId, contentType, copy));
+        return true;
+    }
+
+    @Override
     public int liveCalls() {
         return calls.size();
     }
@@ -376,19 +387,56 @@ public final class CallManager implements CallService, CallRecords {
         return clock.instant();
     }
 
-    String media(String callId, String fromLeg, String toLeg, MediaHook.Kind kind, String sdp) {
+    String media(String callId, String fromLeg, String toLeg, MediaHook.Kind kind, String sdp,
+                 MediaHook.Profile toProfile) {
         MediaHook hook = mediaHook;
         if (hook == null) {
             return sdp;
         }
         try {
-            String out = hook.sdpFor(callId, fromLeg, toLeg, kind, sdp);
+            String out = hook.sdpFor(callId, fromLeg, toLeg, kind, sdp, toProfile);
             return out == null ? sdp : out;
         } catch (MediaUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
             LOG.warn("call {}: media hook failed, SDP passed unchanged: {}", callId, e.toString());
             return sdp;
+        }
+    }
+
+    /**
+     * An INFO between the legs of an answered call that carries a DTMF digit (application/dtmf-relay): true when the
+     * media engine sends it as RFC 4733 instead, so that the INFO is answered here and not relayed.
+     */
+    boolean dtmf(String callId, String fromLeg, String toLeg, LegSignal.Info info) {
+        MediaHook hook = mediaHook;
+        if (hook == null || !"application/dtmf-relay".equalsIgnoreCase(info.contentType().strip())) {
+            return false;
+        }
+        char digit = 0;
+        int duration = 250;
+        for (String line : new String(info.body(), java.nio.charset.StandardCharsets.UTF_8).split("\r?\n")) {
+            int eq = line.indexOf('=');
+            String key = eq < 0 ? "" : line.substring(0, eq).strip().toLowerCase(java.util.Locale.ROOT);
+            String value = eq < 0 ? "" : line.substring(eq + 1).strip();
+            if (key.equals("signal") && value.length() == 1) {
+                digit = Character.toUpperCase(value.charAt(0));
+            } else if (key.equals("duration")) {
+                try {
+                    duration = Math.max(40, Math.min(5000, Integer.parseInt(value)));
+                } catch (NumberFormatException e) {
+                    LOG.debug("call {}: INFO DTMF with a bad Duration '{}', 250 ms", callId, value);
+                }
+            }
+        }
+        if ("0123456789*#ABCD".indexOf(digit) < 0 || digit == 0) {
+            return false;
+        }
+        try {
+            return hook.dtmf(callId, fromLeg, toLeg, digit, duration);
+        } catch (RuntimeException e) {
+            LOG.warn("call {}: media hook DTMF failed, INFO relayed: {}", callId, e.toString());
+            return false;
         }
     }
 

@@ -393,6 +393,97 @@ class CallManagerTest {
     }
 
     @Test
+    void mediaHookIsToldWhichCalleeIsABrowser() {
+        Instant now = Instant.now();
+        bindings.put(BOB, List.of(binding(BOB, "sip:bob@127.0.0.1:5071"), new Binding(BOB, "sip:bob@x.invalid;transport=ws",
+                null, 0, "reg", 1, "fake", "wss", new InetSocketAddress("127.0.0.1", 5072), "flow-1", List.of(), "", -1,
+                now, now.plusSeconds(3600))));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        manager.bindMedia(new MediaHook() {
+            @Override
+            public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
+                throw new AssertionError("the core calls the variant with the profile");
+            }
+
+            @Override
+            public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp, Profile profile) {
+                seen.add(kind + " " + profile);
+                return sdp;
+            }
+
+            @Override
+            public void release(String callId) {
+            }
+        });
+        FakeLeg alice = caller();
+        manager.place(alice, BOB, OFFER, 70);
+        callee(0).next(LegSignal.Connect.class);
+        FakeLeg browser = callee(1);
+        browser.next(LegSignal.Connect.class);
+        browser.send(new LegSignal.Answer(ANSWER));
+        alice.next(LegSignal.Answer.class);
+        assertEquals(List.of("OFFER RTP", "OFFER WEBRTC", "ANSWER UNKNOWN"), seen);
+    }
+
+    @Test
+    void infoFromTheNodeReachesTheNamedLegOfAnAnsweredCallOnly() {
+        FakeLeg alice = caller();
+        LegControl a = manager.place(alice, BOB, OFFER, 70);
+        assertTrue(manager.info(a.callId(), a.callId() + ".1", "application/dtmf-relay", new byte[0]),
+                "a live call: accepted, but not answered yet, so nothing is sent (checked below: the first INFO is the later one)");
+        FakeLeg bob = answered(alice, 0);
+        assertTrue(manager.info(a.callId(), a.callId() + ".1", "application/dtmf-relay",
+                "Signal=5\r\nDuration=160\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        LegSignal.Info info = alice.next(LegSignal.Info.class);
+        assertEquals("application/dtmf-relay", info.contentType());
+        assertEquals("Signal=5\r\nDuration=160\r\n", new String(info.body(), java.nio.charset.StandardCharsets.US_ASCII));
+        a.signal(new LegSignal.InfoResult(info.txn(), 200, "OK")); // its answer goes nowhere
+        assertFalse(manager.info("no-such-call", "x.1", "application/dtmf-relay", new byte[0]));
+        a.signal(new LegSignal.Hangup(0, ""));
+        bob.next(LegSignal.Hangup.class);
+        assertNoLeaks();
+    }
+
+    @Test
+    void infoDtmfTakenByTheMediaEngineIsAnsweredHereOtherInfoIsRelayed() {
+        List<String> digits = new CopyOnWriteArrayList<>();
+        manager.bindMedia(new MediaHook() {
+            @Override
+            public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
+                return sdp;
+            }
+
+            @Override
+            public boolean dtmf(String callId, String fromLeg, String toLeg, char digit, int durationMillis) {
+                digits.add(fromLeg.substring(callId.length()) + ">" + toLeg.substring(callId.length()) + " " + digit
+                        + " " + durationMillis);
+                return digit != '9';
+            }
+
+            @Override
+            public void release(String callId) {
+            }
+        });
+        FakeLeg alice = caller();
+        LegControl a = manager.place(alice, BOB, OFFER, 70);
+        FakeLeg bob = answered(alice, 0);
+        byte[] five = "Signal=5\r\nDuration=160\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        a.signal(new LegSignal.Info("t1", "application/dtmf-relay", five));
+        LegSignal.InfoResult r = alice.next(LegSignal.InfoResult.class);
+        assertEquals("t1", r.txn());
+        assertEquals(200, r.code());
+        a.signal(new LegSignal.Info("t2", "application/dtmf-relay", "Signal=9\nDuration=x".getBytes()));
+        LegSignal.Info relayed = bob.next(LegSignal.Info.class);
+        assertEquals("Signal=9\nDuration=x", new String(relayed.body()), "the engine declined: relayed");
+        a.signal(new LegSignal.Info("t3", "application/json", "{}".getBytes()));
+        assertEquals("{}", new String(bob.next(LegSignal.Info.class).body()), "not DTMF: relayed");
+        assertEquals(List.of(".1>.2 5 160", ".1>.2 9 250"), digits);
+        a.signal(new LegSignal.Hangup(0, ""));
+        bob.next(LegSignal.Hangup.class);
+        assertNoLeaks();
+    }
+
+    @Test
     void noMediaForTheOnlyLegRefusesTheCallWith503() {
         manager.bindMedia(new MediaHook() {
             @Override

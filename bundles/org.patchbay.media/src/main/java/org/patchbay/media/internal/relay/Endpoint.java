@@ -24,6 +24,15 @@ final class Endpoint {
     private volatile MediaDescription sdp;
     private volatile Endpoint peer;
     private volatile boolean unlatch;
+    private volatile WebRtcLeg webrtc;
+    private volatile DtmfSink dtmf;
+    private volatile SdesLeg sdes;
+    private long lastEventTimestamp = -1; // loop thread: RTP timestamp of the last event reported
+    // loop thread: the stream sent to a plain party, so that RFC 4733 events the node inserts fit into it
+    private int seqOffset;
+    private int lastSeqOut;
+    private int lastTsOut;
+    private int lastSsrcOut;
 
     // loop thread only (volatile where the API reads them)
     private volatile InetSocketAddress latchedRtp;
@@ -82,6 +91,34 @@ final class Endpoint {
         return sdp;
     }
 
+    /** Where digits go that this party sends as RFC 4733 to a WebRTC peer (which cannot hand them to its page). */
+    interface DtmfSink {
+        /** Called on the loop thread; must not block. */
+        void digit(Endpoint to, char digit, int durationMillis);
+    }
+
+    /** SDES-SRTP terminated on this (SIP) leg: the party's SRTP is decrypted, what it gets is encrypted. */
+    void sdes(SdesLeg s) {
+        sdes = s;
+    }
+
+    SdesLeg sdes() {
+        return sdes;
+    }
+
+    void dtmf(DtmfSink sink) {
+        dtmf = sink;
+    }
+
+    /** Makes this a WebRTC endpoint (ICE-lite, DTLS-SRTP, everything on the RTP port); once, on signalling. */
+    void webrtc(WebRtcLeg w) {
+        webrtc = w;
+    }
+
+    WebRtcLeg webrtc() {
+        return webrtc;
+    }
+
     void peer(Endpoint p) {
         peer = p;
     }
@@ -119,6 +156,13 @@ final class Endpoint {
             latchedRtp = null;
             latchedRtcp = null;
         }
+        WebRtcLeg w = webrtc;
+        if (w != null) {
+            if (onRtcpPort || w.receive(buf, source) <= 0) {
+                return; // STUN/DTLS consumed, or dropped (not validated, not decryptable, unused RTCP port)
+            }
+            onRtcpPort = false;
+        }
         int len = buf.remaining();
         if (len < 8 || (buf.get(0) & 0xc0) != 0x80) {
             droppedIn++;
@@ -126,9 +170,17 @@ final class Endpoint {
         }
         int type = buf.get(1) & 0xff;
         boolean rtcp = onRtcpPort || (type >= 192 && type <= 223); // RFC 5761 §4 demultiplexing
-        if (!validSource(source, onRtcpPort)) {
+        if (w == null && !validSource(source, onRtcpPort)) {
             droppedIn++;
             return;
+        }
+        SdesLeg srtp = sdes;
+        if (w == null && srtp != null) {
+            len = srtp.unprotect(buf, rtcp);
+            if (len <= 0) {
+                droppedIn++;
+                return;
+            }
         }
         lastPacket = now;
         if (rtcp) {
@@ -172,7 +224,36 @@ final class Endpoint {
             droppedIn++;
             return;
         }
+        if (pt == d.eventType() && p.webrtc != null) {
+            event(buf, len, p, clock);
+        }
         p.sendRtp(buf, len);
+    }
+
+    /**
+     * An RFC 4733 event packet towards a browser: the first packet with the end bit of an event (one per RTP
+     * timestamp; the end packet is sent three times) reports the digit.
+     */
+    private void event(ByteBuffer buf, int len, Endpoint to, int clock) {
+        int off = 12 + 4 * (buf.get(0) & 0x0f);
+        if ((buf.get(0) & 0x10) != 0 && off + 4 <= len) {
+            off += 4 + 4 * (buf.getShort(off + 2) & 0xffff); // header extension
+        }
+        if (off + 4 > len || (buf.get(off + 1) & 0x80) == 0) {
+            return;
+        }
+        long ts = buf.getInt(4) & 0xffffffffL;
+        if (ts == lastEventTimestamp) {
+            return;
+        }
+        lastEventTimestamp = ts;
+        int event = buf.get(off) & 0xff;
+        char digit = event <= 9 ? (char) ('0' + event) : event == 10 ? '*' : event == 11 ? '#'
+                : event <= 15 ? (char) ('A' + event - 12) : 0;
+        DtmfSink sink = dtmf;
+        if (digit != 0 && sink != null) {
+            sink.digit(to, digit, (buf.getShort(off + 2) & 0xffff) * 1000 / clock);
+        }
     }
 
     private void receiveRtcp(ByteBuffer buf, long now, Rtcp.Report report) {
@@ -211,6 +292,14 @@ final class Endpoint {
     /** Sends an RTP packet from the peer to this party, when this party wants media. */
     private void sendRtp(ByteBuffer buf, int len) {
         MediaDescription d = sdp;
+        WebRtcLeg w = webrtc;
+        if (w != null) {
+            if (d != null && d.port() != 0 && d.direction().receives() && w.sendRtp(buf, len)) {
+                packetsOut++;
+                bytesOut += len;
+            }
+            return;
+        }
         if (d == null || !d.receives()) {
             return;
         }
@@ -218,16 +307,62 @@ final class Endpoint {
         if (to == null) {
             return;
         }
-        buf.position(0);
-        if (send(ports.rtp(), buf, to)) {
+        if (seqOffset != 0) {
+            buf.putShort(2, (short) (buf.getShort(2) + seqOffset)); // room for the events the node inserted
+        }
+        lastSeqOut = buf.getShort(2) & 0xffff;
+        lastTsOut = buf.getInt(4);
+        lastSsrcOut = buf.getInt(8);
+        if (send(ports.rtp(), secure(buf, false), to)) {
             packetsOut++;
             bytesOut += len;
+        }
+    }
+
+    /** Whether the node can insert RFC 4733 events towards this plain party: it negotiated them and gets media. */
+    boolean takesEvents() {
+        MediaDescription d = sdp;
+        return webrtc == null && d != null && d.receives() && d.eventType() >= 0 && packetsOut > 0;
+    }
+
+    /** The RTP timestamp for an event the node starts now: the frame after the last one sent. */
+    int nextTimestamp() {
+        return lastTsOut + 160;
+    }
+
+    /**
+     * Sends one RFC 4733 packet (loop thread) into the stream towards this plain party, in the relayed stream's SSRC
+     * and sequence space (later relayed packets are renumbered after it).
+     */
+    void sendEvent(int event, boolean start, boolean end, int duration, int timestamp) {
+        MediaDescription d = sdp;
+        InetSocketAddress to = latchedRtp != null ? latchedRtp : d == null ? null : d.rtp();
+        if (d == null || d.eventType() < 0 || to == null) {
+            return;
+        }
+        seqOffset++;
+        lastSeqOut = (lastSeqOut + 1) & 0xffff;
+        ByteBuffer p = ByteBuffer.allocate(16);
+        p.put((byte) 0x80).put((byte) ((start ? 0x80 : 0) | d.eventType())).putShort((short) lastSeqOut)
+                .putInt(timestamp).putInt(lastSsrcOut).put((byte) event).put((byte) ((end ? 0x80 : 0) | 10))
+                .putShort((short) Math.min(duration, 0xffff)).flip();
+        if (send(ports.rtp(), secure(p, false), to)) {
+            packetsOut++;
+            bytesOut += 16;
         }
     }
 
     /** Relays the peer's RTCP to this party; an SR's time is noted to compute the RTT from this party's answer. */
     private void sendRtcp(ByteBuffer buf, Rtcp.Report report, long now) {
         MediaDescription d = sdp;
+        WebRtcLeg w = webrtc;
+        if (w != null) {
+            if (d != null && d.port() != 0 && w.sendRtcp(buf) && report.senderReport) {
+                srMiddleSent = report.ntpMiddle;
+                srSentAt = now;
+            }
+            return;
+        }
         if (d == null || d.port() == 0 || d.address() == null && latchedRtp == null) {
             return;
         }
@@ -238,14 +373,26 @@ final class Endpoint {
         if (to == null) {
             return;
         }
-        buf.position(0);
-        if (send(mux ? ports.rtp() : ports.rtcp(), buf, to) && report.senderReport) {
+        if (send(mux ? ports.rtp() : ports.rtcp(), secure(buf, true), to) && report.senderReport) {
             srMiddleSent = report.ntpMiddle;
             srSentAt = now;
         }
     }
 
+    /** {@code buf} from position 0 as it goes on the wire: as is, or SRTP/SRTCP when SDES is terminated here. */
+    private ByteBuffer secure(ByteBuffer buf, boolean rtcp) {
+        SdesLeg s = sdes;
+        if (s == null) {
+            buf.position(0);
+            return buf;
+        }
+        return s.protect(buf, rtcp);
+    }
+
     private static boolean send(DatagramChannel ch, ByteBuffer buf, InetSocketAddress to) {
+        if (buf == null) {
+            return false;
+        }
         try {
             return ch.send(buf, to) > 0;
         } catch (IOException e) {
@@ -257,12 +404,13 @@ final class Endpoint {
 
     MediaStats stats() {
         MediaDescription d = sdp;
-        InetSocketAddress l = latchedRtp;
+        WebRtcLeg w = webrtc;
+        InetSocketAddress l = w != null ? w.target() : latchedRtp;
         InetSocketAddress target = l != null ? l : d == null ? null : d.rtp();
         return new MediaStats(legId, localAddress + ":" + ports.rtpPort(),
                 target == null ? "" : target.getAddress().getHostAddress() + ":" + target.getPort(), l != null,
                 d == null ? "" : direction(d), packetsIn, bytesIn, packetsOut, bytesOut, in.lost(), in.jitterMs(),
-                reportedLost, reportedJitterMs, rttMs, droppedIn);
+                reportedLost, reportedJitterMs, rttMs, droppedIn + (w == null ? 0 : w.dropped()));
     }
 
     private static String direction(MediaDescription d) {

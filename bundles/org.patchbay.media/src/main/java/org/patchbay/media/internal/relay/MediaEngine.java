@@ -1,16 +1,21 @@
 package org.patchbay.media.internal.relay;
 
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.patchbay.api.media.MediaHook;
 import org.patchbay.api.media.MediaStats;
 import org.patchbay.media.internal.sdp.MediaDescription;
+import org.patchbay.media.internal.dtls.NodeCertificate;
 import org.patchbay.media.internal.sdp.Sdp;
+import org.patchbay.media.internal.sdp.WebRtcSdp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +48,10 @@ public final class MediaEngine implements AutoCloseable {
 
         /** Ends the call towards every party; {@code reason} is the record's end reason. */
         void end(String callId, String reason);
+
+        /** Sends SIP INFO to one leg (a DTMF digit for a browser); must not block the caller for long. */
+        default void info(String callId, String legId, String contentType, byte[] body) {
+        }
     }
 
     private final Settings settings;
@@ -54,11 +63,34 @@ public final class MediaEngine implements AutoCloseable {
     private final AtomicInteger endpoints = new AtomicInteger();
     private final Object lifecycle = new Object();
     private final long timeoutNanos;
+    private final NodeCertificate certificate;
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicInteger dtlsThreads = new AtomicInteger();
+    private final ExecutorService dtlsExecutor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "pb-media-dtls-" + dtlsThreads.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.concurrent.ScheduledExecutorService dtmfTimer =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "pb-media-dtmf");
+                t.setDaemon(true);
+                return t;
+            });
     private boolean closed;
 
+    /** An engine with a fresh, unstored DTLS certificate (tests). */
     public MediaEngine(Settings settings, Calls core) throws IOException {
+        this(settings, core, null);
+    }
+
+    /**
+     * @param certificate the node's DTLS certificate for WebRTC legs; null: a fresh one, not stored
+     */
+    public MediaEngine(Settings settings, Calls core, NodeCertificate certificate) throws IOException {
         this.settings = settings;
         this.core = core;
+        this.certificate = certificate != null ? certificate : NodeCertificate.generate(random);
         this.pool = new PortPool(settings.host(), settings.portMin(), settings.portMax());
         this.timeoutNanos = settings.timeoutSeconds() * 1_000_000_000L;
         int threads = Math.max(1, settings.threads());
@@ -79,15 +111,30 @@ public final class MediaEngine implements AutoCloseable {
 
     /** {@link MediaHook#sdpFor}: learns {@code fromLeg}'s media, returns the SDP pointing {@code toLeg} at the node. */
     public String sdpFor(String callId, String fromLeg, String toLeg, MediaHook.Kind kind, String sdp) {
+        return sdpFor(callId, fromLeg, toLeg, kind, sdp, MediaHook.Profile.UNKNOWN);
+    }
+
+    /**
+     * {@link MediaHook#sdpFor} with the core's hint about {@code toLeg}: a leg whose party sent WebRTC SDP, or an
+     * offer towards a leg the core knows to be a browser ({@link MediaHook.Profile#WEBRTC}), gets a WebRTC endpoint
+     * and WebRTC SDP; a plain party gets plain RTP/AVP SDP, restricted to G.711 when the other side is a browser.
+     */
+    public String sdpFor(String callId, String fromLeg, String toLeg, MediaHook.Kind kind, String sdp,
+                         MediaHook.Profile toProfile) {
         if (!settings.anchor()) {
             return sdp;
         }
         MediaDescription d = Sdp.parse(sdp);
+        boolean fromWebRtc = WebRtcSdp.isWebRtc(sdp);
+        WebRtcSdp.Params params = fromWebRtc ? WebRtcSdp.params(sdp) : null;
         MediaCall call = calls.computeIfAbsent(callId, id -> new MediaCall(id, loops.get(
                 Math.floorMod(nextLoop.getAndIncrement(), loops.size()))));
         Endpoint from = endpoint(call, fromLeg);
         Endpoint to = endpoint(call, toLeg);
         from.describe(d);
+        if (fromWebRtc) {
+            webrtc(callId, from).remote(params, kind == MediaHook.Kind.OFFER);
+        }
         to.peer(from);
         if (from.peer() == null) {
             from.peer(to);
@@ -95,7 +142,99 @@ public final class MediaEngine implements AutoCloseable {
         call.restartClock();
         LOG.debug("call {}: {} {} from {} ({}) to {} on port {}", callId, kind, d, fromLeg, from.rtpPort(), toLeg,
                 to.rtpPort());
-        return Sdp.rewrite(sdp, settings.address(), to.rtpPort(), to.rtpPort() + 1);
+        boolean toWebRtc = to.webrtc() != null
+                || toProfile == MediaHook.Profile.WEBRTC && kind == MediaHook.Kind.OFFER && to.description() == null;
+        if (!fromWebRtc && toWebRtc && kind == MediaHook.Kind.OFFER && from.sdes() == null
+                && SdesLeg.offered(sdp)) {
+            SdesLeg sdes = SdesLeg.fromOffer(sdp, random); // a SIP phone offers SDES to a browser: terminated here
+            if (sdes != null) {
+                from.sdes(sdes);
+            } else {
+                LOG.info("call {}: leg {} offers SDES without a usable a=crypto; it gets plain RTP", callId, fromLeg);
+            }
+        }
+        if (toWebRtc) {
+            WebRtcLeg w = webrtc(callId, to);
+            if (kind == MediaHook.Kind.OFFER) {
+                w.offering();
+            }
+            return WebRtcSdp.toWebRtc(sdp, w.local(settings.address(), to.rtpPort()),
+                    kind == MediaHook.Kind.ANSWER ? w.offer() : null, !fromWebRtc);
+        }
+        String plain = fromWebRtc ? WebRtcSdp.toPlain(sdp) : sdp;
+        if (fromWebRtc && to.sdes() != null) {
+            plain = WebRtcSdp.withCrypto(plain, to.sdes().answerAttribute());
+        }
+        return Sdp.rewrite(plain, settings.address(), to.rtpPort(), to.rtpPort() + 1);
+    }
+
+    /** RFC 4733 packet interval and the number of end packets (RFC 4733 §2.5.1.4). */
+    private static final int EVENT_INTERVAL_MILLIS = 50;
+    private static final int END_PACKETS = 3;
+
+    /**
+     * {@link MediaHook#dtmf}: a digit a browser sent as SIP INFO goes to a plain party that negotiated
+     * telephone-event as RFC 4733 in the stream relayed to it: a packet every 50 ms with the growing duration, then
+     * three end packets; other pairs keep their INFO.
+     */
+    public boolean dtmf(String callId, String fromLeg, String toLeg, char digit, int durationMillis) {
+        MediaCall call = callId == null ? null : calls.get(callId);
+        Endpoint from = call == null ? null : call.leg(fromLeg);
+        Endpoint to = call == null ? null : call.leg(toLeg);
+        int event = "0123456789*#ABCD".indexOf(digit);
+        if (from == null || to == null || from.webrtc() == null || !to.takesEvents() || event < 0) {
+            return false;
+        }
+        int steps = Math.max(1, durationMillis / EVENT_INTERVAL_MILLIS);
+        int[] timestamp = new int[1];
+        try {
+            for (int i = 0; i <= steps + END_PACKETS - 1; i++) {
+                boolean start = i == 0;
+                boolean end = i >= steps;
+                int duration = Math.min(i + 1, steps) * EVENT_INTERVAL_MILLIS * 8;
+                dtmfTimer.schedule(() -> call.loop().execute(() -> {
+                    if (start) {
+                        timestamp[0] = to.nextTimestamp();
+                    }
+                    to.sendEvent(event, start, end, duration, timestamp[0]);
+                }), (long) i * EVENT_INTERVAL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+        LOG.debug("call {}: INFO DTMF '{}' ({} ms) from {} sent as RFC 4733 to {}", callId, digit, durationMillis,
+                fromLeg, toLeg);
+        return true;
+    }
+
+    /**
+     * RFC 4733 from a phone towards a browser: a browser does not hand received telephone-events to its page, so the
+     * digit also goes to the browser's leg as SIP INFO (application/dtmf-relay), off the loop thread.
+     */
+    private void dtmfToInfo(String callId, String legId, char digit, int durationMillis) {
+        byte[] body = ("Signal=" + digit + "\r\nDuration=" + Math.max(durationMillis, 100) + "\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try {
+            dtlsExecutor.execute(() -> {
+                try {
+                    core.info(callId, legId, "application/dtmf-relay", body);
+                } catch (RuntimeException ex) {
+                    LOG.warn("call {}: DTMF '{}' not sent as INFO to {}: {}", callId, digit, legId, ex.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException ex) {
+            LOG.debug("call {}: engine stopping, DTMF '{}' dropped", callId, digit);
+        }
+        LOG.debug("call {}: RFC 4733 '{}' ({} ms) to browser leg {} as INFO", callId, digit, durationMillis, legId);
+    }
+
+    private WebRtcLeg webrtc(String callId, Endpoint e) {
+        WebRtcLeg w = e.webrtc();
+        if (w == null) {
+            w = new WebRtcLeg("call " + callId + " leg " + e.legId(), certificate, dtlsExecutor, random, e.rtp());
+            e.webrtc(w);
+        }
+        return w;
     }
 
     private Endpoint endpoint(MediaCall call, String legId) {
@@ -108,6 +247,8 @@ public final class MediaEngine implements AutoCloseable {
                 throw new IllegalStateException("media engine stopped");
             }
             e = new Endpoint(legId, pool.allocate(), settings.address());
+            String callId = call.id();
+            e.dtmf((to, digit, ms) -> dtmfToInfo(callId, to.legId(), digit, ms));
             call.add(e);
             endpoints.incrementAndGet();
             if (call.size() == 1) {
@@ -140,6 +281,10 @@ public final class MediaEngine implements AutoCloseable {
     private void free(MediaCall call) {
         List<Endpoint> list = call.endpoints();
         for (Endpoint e : list) {
+            WebRtcLeg w = e.webrtc();
+            if (w != null) {
+                w.close();
+            }
             PortPool.close(e.rtp());
             PortPool.close(e.rtcp());
         }
@@ -176,7 +321,18 @@ public final class MediaEngine implements AutoCloseable {
     }
 
     private void checkTimeout(MediaCall call, long now) {
-        if (timeoutNanos == 0 || call.ended()) {
+        if (call.ended()) {
+            return;
+        }
+        for (Endpoint e : call.endpoints()) {
+            WebRtcLeg w = e.webrtc();
+            if (w != null && w.consentExpired(now) && call.markEnded()) {
+                LOG.info("call {}: ICE consent of leg {} expired, ending it (consent-expired)", call.id(), e.legId());
+                core.end(call.id(), "consent-expired");
+                return;
+            }
+        }
+        if (timeoutNanos == 0) {
             return;
         }
         long silent = call.silentFor(now);
@@ -219,6 +375,8 @@ public final class MediaEngine implements AutoCloseable {
             calls.remove(c.id());
             free(c);
         }
+        dtlsExecutor.shutdownNow();
+        dtmfTimer.shutdownNow();
     }
 
     @Override

@@ -31,7 +31,7 @@ class MediaEngineTest {
     private final List<Phone> phones = new java.util.ArrayList<>();
 
     private MediaEngine engine(int pairs, int timeoutSeconds) throws IOException {
-        int base = 32000 + 2 * ThreadLocalRandom.current().nextInt(3000);
+        int base = 61000 + 2 * ThreadLocalRandom.current().nextInt(2000); // above the ephemeral range, away from benches
         engine = new MediaEngine(new MediaEngine.Settings("127.0.0.1", "127.0.0.1", base, base + 2 * pairs - 1, 1,
                 timeoutSeconds, true), new MediaEngine.Calls() {
             @Override
@@ -362,7 +362,7 @@ class MediaEngineTest {
 
     @Test
     void passThroughWhenNotAnchoring() throws Exception {
-        int base = 32000 + 2 * ThreadLocalRandom.current().nextInt(3000);
+        int base = 61000 + 2 * ThreadLocalRandom.current().nextInt(2000); // above the ephemeral range, away from benches
         engine = new MediaEngine(new MediaEngine.Settings("127.0.0.1", "127.0.0.1", base, base + 9, 1, 0, false),
                 new MediaEngine.Calls() {
                     @Override
