@@ -592,10 +592,10 @@ class CallManagerTest {
     }
 
     private static void await(java.util.function.BooleanSupplier condition) {
-        long deadline = System.currentTimeMillis() + 10_000;
+        long deadline = System.currentTimeMillis() + 30_000;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
+                throw new AssertionError("condition not met within 30 s");
             }
             try {
                 Thread.sleep(5);
