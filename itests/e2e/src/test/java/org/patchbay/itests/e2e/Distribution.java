@@ -81,6 +81,8 @@ final class Distribution implements AutoCloseable {
                 .directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        // every test node is fresh: without this each first stop would write a 34 MB class-data archive, seconds long
+        pb.environment().put("PATCHBAY_CDS", "off");
         process = pb.start();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -118,7 +120,17 @@ final class Distribution implements AutoCloseable {
     int stop(long millis) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(millis, TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException("node did not stop within " + millis + " ms of SIGTERM");
+            // a thread dump (SIGQUIT prints it on the node's stdout) says what it was waiting for
+            try {
+                new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).start().waitFor(2, TimeUnit.SECONDS);
+                Thread.sleep(2000);
+            } catch (IOException e) {
+                output.add("(no thread dump: " + e + ")");
+            }
+            List<String> out = output();
+            process.destroyForcibly();
+            throw new IllegalStateException("node did not stop within " + millis + " ms of SIGTERM; last output:\n"
+                    + String.join("\n", out.subList(Math.max(0, out.size() - 400), out.size())));
         }
         return process.exitValue();
     }
