@@ -21,6 +21,8 @@
 # Environment (defaults in brackets):
 #   GEN_BASE [10000]  first generator port (10000 + 4 * calls must stay below 20000)
 #   PIN=1             rtpengine and Patchbay on CPU 1 (taskset), rtpgen on CPU 0
+#   RELAY_NICE=N      start both relays with nice -n N (e.g. -10 on a machine other tenants keep busy; the generator
+#                     already runs at SCHED_FIFO 10); default: not reniced
 #   PROFILE=1         JFR profile of the node (bench-media-patchbay.jfr in the current directory)
 #   ONLY=patchbay|rtpengine   run one side only
 #   DOCS=1            update docs/BENCHMARKS.md (generated block "bench/media.sh")
@@ -37,7 +39,7 @@ GEN_BASE=${GEN_BASE:-10000}
 top=$(cd "$(dirname "$0")/.." && pwd)
 dist=$top/runtime/target/patchbay
 command_line="bench/media.sh $*"
-for v in GEN_BASE PIN PROFILE ONLY PATCHBAY_OPTS BENCH_ARGS; do
+for v in GEN_BASE PIN RELAY_NICE PROFILE ONLY PATCHBAY_OPTS BENCH_ARGS; do
   [ -n "${!v:-}" ] && command_line="$v=\"${!v}\" $command_line"
 done
 
@@ -89,13 +91,17 @@ if [ "${PIN:-0}" = 1 ]; then
   RELAY_PIN=(--relay-cpus 1)
   TASKSET="taskset -c 1"
 fi
+NICE=""
+[ -n "${RELAY_NICE:-}" ] && NICE="nice -n $RELAY_NICE"
+# --quiet-wait 40: bench.py waits for a quiet machine after creating the sessions, and rtpengine.conf's timeout = 60
+# deletes calls that had no media for 60 s (all steps then lose 100 %)
 common=(--calls "$CALLS" --duration "$DUR" --warmup 3 --gen-base "$GEN_BASE" --workdir "$work/steps"
-  --stop-p99-ms 1000000 --out "$results" --rtpgen-args "$GEN" ${BENCH_ARGS:-})
+  --stop-p99-ms 1000000 --quiet-wait 40 --out "$results" --rtpgen-args "$GEN" ${BENCH_ARGS:-})
 
 # ---------------------------------------------------------------------------------------------------
 run_rtpengine() {
   echo "== rtpengine $(rtpengine --version 2>&1 | sed -n 's/^Version: //p'): a fresh daemon per step" >&2
-  (cd "$work/kit" && python3 bench.py --driver rtpengine --rtpengine-cmd "rtpengine --config-file=rtpengine.conf" \
+  (cd "$work/kit" && python3 bench.py --driver rtpengine --rtpengine-cmd "$NICE rtpengine --config-file=rtpengine.conf" \
     "${RELAY_PIN[@]}" --label rtpengine "${common[@]}") | tee -a "$work/bench.out" >&2
 }
 
@@ -125,7 +131,7 @@ run_patchbay() {
   printf 'enabled = true\npath = /bench/media\n' > "$node/conf/org.patchbay.media.bench.cfg"
   [ "${PROFILE:-0}" = 1 ] && opts="$opts -XX:StartFlightRecording=filename=$PWD/bench-media-patchbay.jfr,settings=profile"
   echo "== patchbay: starting $node (HTTP 127.0.0.1:$http, media 127.0.0.1:20000-29999)" >&2
-  if ! PATCHBAY_OPTS=$opts $TASKSET "$node/bin/patchbay" start >"$work/patchbay-start.out" 2>&1; then
+  if ! PATCHBAY_OPTS=$opts $TASKSET $NICE "$node/bin/patchbay" start >"$work/patchbay-start.out" 2>&1; then
     echo "  node did not start:" >&2; tail -20 "$node/data/log/console.log" >&2
     [ -f "$node/data/patchbay.pid" ] && pids+=("$(cat "$node/data/patchbay.pid")")
     return 1
@@ -159,7 +165,7 @@ esac
 # ---------------------------------------------------------------------------------------------------
 report() {
   echo "$(date -u +%Y-%m-%d), $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(free -g | awk '/^Mem/{print $2}') GiB, load before the run: $load_before"
-  echo "rtpengine $(rtpengine --version 2>&1 | sed -n 's/^Version: //p') userspace (kit rtpengine.conf: table = -1, default 4 threads); generator rtpgen from $KIT, $GEN; generator ports from $GEN_BASE."
+  echo "rtpengine $(rtpengine --version 2>&1 | sed -n 's/^Version: //p') userspace (kit rtpengine.conf: table = -1, default 4 threads); generator rtpgen from $KIT, $GEN; generator ports from $GEN_BASE; relays ${NICE:-not reniced}${TASKSET:+, pinned: $TASKSET}."
   [ -n "$patchbay_info" ] && echo "Patchbay: $patchbay_info; java $(java -version 2>&1 | head -1 | cut -d'"' -f2); media threads 2 (as shipped), plain RTP."
   echo
   echo "Command: \`$command_line\`"
