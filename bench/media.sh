@@ -26,6 +26,8 @@
 #   PROFILE=1         JFR profile of the node (bench-media-patchbay.jfr in the current directory)
 #   ONLY=patchbay|rtpengine   run one side only
 #   DOCS=1            update docs/BENCHMARKS.md (generated block "bench/media.sh")
+#   INTERLEAVE=1      measure each call count on rtpengine and then on Patchbay before the next one (the node stays
+#                     up), instead of the whole rtpengine ramp first; GEN! steps do not end the ramp
 #   KEEP=1            keep the work directory (maps, rtpgen output, node logs)
 #   OUT=FILE          also copy the raw result lines (bench.py JSONL) to FILE
 #   BENCH_ARGS        more bench.py options for both series, e.g. "--retries 1 --quiet-wait 60" on a busy machine
@@ -39,7 +41,7 @@ GEN_BASE=${GEN_BASE:-10000}
 top=$(cd "$(dirname "$0")/.." && pwd)
 dist=$top/runtime/target/patchbay
 command_line="bench/media.sh $*"
-for v in GEN_BASE PIN RELAY_NICE PROFILE ONLY PATCHBAY_OPTS BENCH_ARGS; do
+for v in GEN_BASE PIN INTERLEAVE RELAY_NICE PROFILE ONLY PATCHBAY_OPTS BENCH_ARGS; do
   [ -n "${!v:-}" ] && command_line="$v=\"${!v}\" $command_line"
 done
 
@@ -115,13 +117,13 @@ print(" ".join(str(s.getsockname()[1]) for s in held))
 EOF
 }
 
-patchbay_info=""
-run_patchbay() {
+patchbay_info="" node=$work/patchbay-node pid="" hook=""
+start_patchbay() {
   if [ ! -x "$dist/bin/patchbay" ]; then
     echo "== building the distribution (mvn -B -q -o verify -DskipTests)" >&2
     (cd "$top" && mvn -B -q -o verify -DskipTests) || { echo "build failed" >&2; return 1; }
   fi
-  local node=$work/patchbay-node http https telnet sip pid opts=${PATCHBAY_OPTS:-}
+  local http https telnet sip opts=${PATCHBAY_OPTS:-}
   cp -r "$dist" "$node" && rm -rf "$node/data" && mkdir "$node/data"
   read -r http https telnet sip <<<"$(ports 4)"
   printf 'host = 127.0.0.1\nport = %s\nhttps.port = %s\n' "$http" "$https" > "$node/conf/org.patchbay.http.cfg"
@@ -137,7 +139,8 @@ run_patchbay() {
     return 1
   fi
   pid=$(cat "$node/data/patchbay.pid"); pids+=("$pid")
-  local hook=http://127.0.0.1:$http/bench/media code=""
+  hook=http://127.0.0.1:$http/bench/media
+  local code=""
   for _ in $(seq 100); do # the hook answers 400 to an empty request once the servlet is registered
     code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{}' "$hook/sessions")
     [ "$code" = 400 ] && break
@@ -146,8 +149,12 @@ run_patchbay() {
   [ "$code" = 400 ] || { echo "  bench hook not answering at $hook (last status $code)" >&2; return 1; }
   patchbay_info="$(grep -ho 'Patchbay [^ ]* ready in [0-9]* ms' "$node/data/log/console.log" | tail -1), JVM options:$(tr '\0' ' ' </proc/$pid/cmdline | grep -o -- ' -X[^ ]*' | grep -v -e SharedArchiveFile -e ArchiveClassesAtExit -e 'Xlog:' -e Xshare -e StartFlightRecording | tr -d '\n')"
   echo "== patchbay: bench hook $hook, relay PID $pid" >&2
+}
+bench_patchbay() {
   (cd "$work/kit" && python3 bench.py --driver http --hook "$hook" --relay-pid "$pid" --label patchbay "${common[@]}") \
     | tee -a "$work/bench.out" >&2
+}
+stop_patchbay() {
   [ "${PROFILE:-0}" = 1 ] && jcmd "$pid" JFR.dump filename="$PWD/bench-media-patchbay.jfr" >/dev/null 2>&1
   kill "$pid" 2>/dev/null
   for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
@@ -155,11 +162,40 @@ run_patchbay() {
   grep -E ' (ERROR|WARN) ' "$node/data/log/patchbay.log" 2>/dev/null | grep -v 'bench hook ON' | cut -c25-300 | sort \
     | uniq -c | sort -rn | head -5 | sed 's/^/  node log: /' >&2
 }
+run_patchbay() {
+  start_patchbay || return 1
+  bench_patchbay
+  stop_patchbay
+}
+
+# INTERLEAVE=1: the node stays up and each call count is measured on rtpengine, then on Patchbay, before the next
+# one, so both see the same neighbours on a shared machine; a step the generator could not keep up with (GEN!) is
+# recorded and the ramp goes on; a relay drops out after its first valid step with loss >= 0.1 %.
+lost() { # LABEL N: the step of series LABEL at N calls was valid and lost >= 0.1 %
+  python3 - "$results" "$1" "$2" <<'EOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+rows = [r for r in rows if r["label"].startswith(sys.argv[2] + "-n" + sys.argv[3] + "-")]
+sys.exit(0 if rows and any(r.get("valid") and r["loss_pct"] >= 0.1 for r in rows) else 1)
+EOF
+}
+run_interleaved() {
+  start_patchbay || return 1
+  local n rte=1 pb=1 base=("${common[@]}")
+  for n in ${CALLS//,/ }; do
+    [ $rte = 0 ] && [ $pb = 0 ] && break
+    common=("${base[@]}"); common[1]=$n
+    if [ $rte = 1 ]; then run_rtpengine; lost rtpengine "$n" && rte=0; fi
+    if [ $pb = 1 ]; then bench_patchbay; lost patchbay "$n" && pb=0; fi
+  done
+  common=("${base[@]}")
+  stop_patchbay
+}
 
 case ${ONLY:-both} in
   rtpengine) run_rtpengine ;;
   patchbay) run_patchbay ;;
-  *) run_rtpengine; run_patchbay ;;
+  *) if [ "${INTERLEAVE:-0}" = 1 ]; then run_interleaved; else run_rtpengine; run_patchbay; fi ;;
 esac
 
 # ---------------------------------------------------------------------------------------------------
