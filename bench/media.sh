@@ -21,8 +21,9 @@
 # Environment (defaults in brackets):
 #   GEN_BASE [10000]  first generator port (10000 + 4 * calls must stay below 20000)
 #   PIN=1             rtpengine and Patchbay on CPU 1 (taskset), rtpgen on CPU 0
-#   RELAY_NICE=N      start both relays with nice -n N (e.g. -10 on a machine other tenants keep busy; the generator
-#                     already runs at SCHED_FIFO 10); default: not reniced
+#   RELAY_NICE=N      start both relays with nice -n N, and give their autogroups (this script's session, the node's
+#                     session) the same nice (e.g. -10 on a machine other tenants keep busy; the generator already
+#                     runs at SCHED_FIFO 10); default: not reniced
 #   PROFILE=1         JFR profile of the node (bench-media-patchbay.jfr in the current directory)
 #   ONLY=patchbay|rtpengine   run one side only
 #   DOCS=1            update docs/BENCHMARKS.md (generated block "bench/media.sh")
@@ -94,7 +95,12 @@ if [ "${PIN:-0}" = 1 ]; then
   TASKSET="taskset -c 1"
 fi
 NICE=""
-[ -n "${RELAY_NICE:-}" ] && NICE="nice -n $RELAY_NICE"
+if [ -n "${RELAY_NICE:-}" ]; then
+  NICE="nice -n $RELAY_NICE"
+  # with sched_autogroup_enabled=1 a thread's nice counts only inside its session's autogroup: renice the autogroup of
+  # this script (bench.py, rtpgen, rtpengine) here and the node's own session after it starts
+  [ -w /proc/self/autogroup ] && echo "$RELAY_NICE" > /proc/$$/autogroup 2>/dev/null
+fi
 # --quiet-wait 40: bench.py waits for a quiet machine after creating the sessions, and rtpengine.conf's timeout = 60
 # deletes calls that had no media for 60 s (all steps then lose 100 %)
 common=(--calls "$CALLS" --duration "$DUR" --warmup 3 --gen-base "$GEN_BASE" --workdir "$work/steps"
@@ -140,6 +146,7 @@ start_patchbay() {
   fi
   pid=$(cat "$node/data/patchbay.pid"); pids+=("$pid")
   hook=http://127.0.0.1:$http/bench/media
+  [ -n "${RELAY_NICE:-}" ] && [ -w "/proc/$pid/autogroup" ] && echo "$RELAY_NICE" > "/proc/$pid/autogroup" 2>/dev/null
   local code=""
   for _ in $(seq 100); do # the hook answers 400 to an empty request once the servlet is registered
     code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{}' "$hook/sessions")

@@ -32,10 +32,14 @@ def series(path, label):
 
 
 def capacity(s, p99_ms=None):
+    """The largest call count whose step passed, below the first valid step that failed; steps the generator could
+    not keep up with (GEN!) neither pass nor fail."""
     best = None
     for n in sorted(s):
         r = s[n]
-        ok = r.get("valid") and r["loss_pct"] is not None and r["loss_pct"] < 0.1
+        if not r.get("valid"):
+            continue
+        ok = r["loss_pct"] is not None and r["loss_pct"] < 0.1
         if ok and p99_ms is not None:
             ok = r.get("transit_p99_us") is not None and r["transit_p99_us"] < p99_ms * 1000
         if not ok:
@@ -68,10 +72,15 @@ def main():
     for n in equal:
         ra, rb = a.get(n), b.get(n)
         cpu = lambda r: None if r is None or r.get("cpu_relay") is None else r["cpu_relay"] * 100.0 / n
-        print("| relay CPU per 100 calls at %d calls (%% of a core) | %s | %s | %s |" % (
-            n, fmt(cpu(ra), "%.1f"), fmt(cpu(rb), "%.1f"), ratio(cpu(rb), cpu(ra))))
+        gen = lambda r: "" if r is None or r.get("valid") else " (GEN!)"
+        print("| relay CPU per 100 calls at %d calls (%% of a core) | %s%s | %s%s | %s |" % (
+            n, fmt(cpu(ra), "%.1f"), gen(ra), fmt(cpu(rb), "%.1f"), gen(rb), ratio(cpu(rb), cpu(ra))))
         p99 = lambda r: None if r is None or r.get("transit_p99_us") is None else r["transit_p99_us"] / 1000.0
-        print("| p99 added delay at %d calls (ms) | %s | %s | %s |" % (n, fmt(p99(ra)), fmt(p99(rb)), ratio(p99(rb), p99(ra))))
+        print("| p99 added delay at %d calls (ms) | %s%s | %s%s | %s |" % (
+            n, fmt(p99(ra)), gen(ra), fmt(p99(rb)), gen(rb), ratio(p99(rb), p99(ra))))
+    print()
+    print("GEN! = the generator fell behind its schedule in that step (the machine, not the relay, was the limit):"
+          " not a valid measurement of the relay; capacity skips such steps.")
 
 
 if __name__ == "__main__":
