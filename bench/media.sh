@@ -137,7 +137,11 @@ start_patchbay() {
   printf 'host = 127.0.0.1\nudp.port = %s\ntcp.port = %s\ntls.enabled = false\n' "$sip" "$sip" > "$node/conf/org.patchbay.sip.cfg"
   printf 'host = 127.0.0.1\naddress = 127.0.0.1\nport.min = 20000\nport.max = 29999\n' > "$node/conf/org.patchbay.media.cfg"
   printf 'enabled = true\npath = /bench/media\n' > "$node/conf/org.patchbay.media.bench.cfg"
-  [ "${PROFILE:-0}" = 1 ] && opts="$opts -XX:StartFlightRecording=filename=$PWD/bench-media-patchbay.jfr,settings=profile"
+  if [ "${PROFILE:-0}" = 1 ]; then
+    # JFR is disabled while the JVM dumps its class-data archive, which the first run of a node does at exit
+    "$node/bin/patchbay" start >/dev/null 2>&1; "$node/bin/patchbay" stop >/dev/null 2>&1
+    opts="$opts -XX:StartFlightRecording=filename=$PWD/bench-media-patchbay.jfr,settings=profile"
+  fi
   echo "== patchbay: starting $node (HTTP 127.0.0.1:$http, media 127.0.0.1:20000-29999)" >&2
   if ! PATCHBAY_OPTS=$opts $TASKSET $NICE "$node/bin/patchbay" start >"$work/patchbay-start.out" 2>&1; then
     echo "  node did not start:" >&2; tail -20 "$node/data/log/console.log" >&2
