@@ -182,12 +182,13 @@ run_patchbay() {
 # INTERLEAVE=1: the node stays up and each call count is measured on rtpengine, then on Patchbay, before the next
 # one, so both see the same neighbours on a shared machine; a step the generator could not keep up with (GEN!) is
 # recorded and the ramp goes on; a relay drops out after its first valid step with loss >= 0.1 %.
-lost() { # LABEL N: the step of series LABEL at N calls was valid and lost >= 0.1 %
+lost() { # LABEL N: the step of series LABEL at N calls, as bench.py judged it (its last attempt, after the
+  # confirmation of a failure), was valid and lost >= 0.1 %
   python3 - "$results" "$1" "$2" <<'EOF'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 rows = [r for r in rows if r["label"].startswith(sys.argv[2] + "-n" + sys.argv[3] + "-")]
-sys.exit(0 if rows and any(r.get("valid") and r["loss_pct"] >= 0.1 for r in rows) else 1)
+sys.exit(0 if rows and rows[-1].get("valid") and rows[-1]["loss_pct"] >= 0.1 else 1)
 EOF
 }
 run_interleaved() {

@@ -24,11 +24,12 @@ def series(path, label):
         r = json.loads(ln)
         if re.sub(r"-n\d+-\d+$", "", r["label"]) == label:
             by_n.setdefault(r["calls"], []).append(r)
-    out = {}
+    out, verdict = {}, {}
     for n, att in by_n.items():
         valid = [r for r in att if r.get("valid")] or att
         out[n] = min(valid, key=lambda r: r.get("foreign_cpu", 0.0))
-    return out
+        verdict[n] = att[-1]  # bench.py's verdict: its last attempt (a failure is confirmed by a re-run)
+    return out, verdict
 
 
 def capacity(s, p99_ms=None):
@@ -61,12 +62,12 @@ def main():
         sys.exit(__doc__)
     path, ref, test = sys.argv[1:4]
     equal = [int(x) for x in sys.argv[4:]] or [250, 500]
-    a, b = series(path, ref), series(path, test)
+    (a, va), (b, vb) = series(path, ref), series(path, test)
     top = max(list(a) + list(b) + [0])
     print("| | %s | %s | %s / %s |" % (ref, test, test, ref))
     print("|---|---:|---:|---:|")
     for title, p in (("capacity: calls at < 0.1 % loss", None), ("capacity: calls at < 0.1 % loss and p99 < 50 ms", 50)):
-        ca, cb = capacity(a, p), capacity(b, p)
+        ca, cb = capacity(va, p), capacity(vb, p)
         note = lambda c, s: fmt(c, "%d") + (" (top of the ramp)" if c is not None and c == max(s) and c == top else "")
         print("| %s | %s | %s | %s |" % (title, note(ca, a), note(cb, b), ratio(cb, ca)))
     for n in equal:
