@@ -331,6 +331,11 @@ public final class MediaEngine implements AutoCloseable {
                 core.end(call.id(), "consent-expired");
                 return;
             }
+            if (w != null && w.dtlsFailed() && call.markEnded()) {
+                LOG.info("call {}: DTLS-SRTP of leg {} failed, ending it (dtls-failed)", call.id(), e.legId());
+                core.end(call.id(), "dtls-failed");
+                return;
+            }
         }
         if (timeoutNanos == 0) {
             return;

@@ -56,6 +56,7 @@ final class WebRtcLeg implements AutoCloseable {
     private volatile DtlsSrtpEndpoint dtls;
     private volatile InetSocketAddress dtlsPeer;
     private volatile boolean dtlsPending;
+    private volatile boolean dtlsFailed;
     private volatile boolean closed;
     // set once by the DTLS thread, then used by the loop thread only
     private volatile SrtpContext sendContext;
@@ -241,6 +242,11 @@ final class WebRtcLeg implements AutoCloseable {
     }
 
     /** Consent lapsed (RFC 7675): no valid check from the selected pair for 30 s. */
+    /** The DTLS handshake failed (wrong certificate, timeout, garbage): this leg will never carry media. */
+    boolean dtlsFailed() {
+        return dtlsFailed;
+    }
+
     boolean consentExpired(long nowNanos) {
         return ice.consentExpired(nowNanos / 1_000_000);
     }
@@ -290,6 +296,7 @@ final class WebRtcLeg implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
                     LOG.warn("{}: DTLS handshake failed: {}", label, e.getMessage());
+                    dtlsFailed = true;
                 }
             }
         });

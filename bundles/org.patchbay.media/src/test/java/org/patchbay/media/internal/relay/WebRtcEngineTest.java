@@ -50,6 +50,7 @@ class WebRtcEngineTest {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final List<String> infos = new CopyOnWriteArrayList<>();
+    private final List<String> ends = new CopyOnWriteArrayList<>();
     private int lastBrowserSeq;
     private MediaEngine engine;
     private Browser browser;
@@ -145,6 +146,7 @@ class WebRtcEngineTest {
 
                     @Override
                     public void end(String callId, String reason) {
+                        ends.add(callId + " " + reason);
                     }
 
                     @Override
@@ -346,6 +348,11 @@ class WebRtcEngineTest {
         }
         phone.send(Phone.port(toPhone), 0);
         assertNull(browser.nextMedia(500), "no SRTP without keys");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!ends.contains("w3 dtls-failed") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of("w3 dtls-failed"), List.copyOf(ends), "the call ends at once, not at the media timeout");
     }
 
     @Test
