@@ -410,30 +410,12 @@ public final class CallManager implements CallService, CallRecords {
      */
     boolean dtmf(String callId, String fromLeg, String toLeg, LegSignal.Info info) {
         MediaHook hook = mediaHook;
-        if (hook == null || !"application/dtmf-relay".equalsIgnoreCase(info.contentType().strip())) {
-            return false;
-        }
-        char digit = 0;
-        int duration = 250;
-        for (String line : new String(info.body(), java.nio.charset.StandardCharsets.UTF_8).split("\r?\n")) {
-            int eq = line.indexOf('=');
-            String key = eq < 0 ? "" : line.substring(0, eq).strip().toLowerCase(java.util.Locale.ROOT);
-            String value = eq < 0 ? "" : line.substring(eq + 1).strip();
-            if (key.equals("signal") && value.length() == 1) {
-                digit = Character.toUpperCase(value.charAt(0));
-            } else if (key.equals("duration")) {
-                try {
-                    duration = Math.max(40, Math.min(5000, Integer.parseInt(value)));
-                } catch (NumberFormatException e) {
-                    LOG.debug("call {}: INFO DTMF with a bad Duration '{}', 250 ms", callId, value);
-                }
-            }
-        }
-        if ("0123456789*#ABCD".indexOf(digit) < 0 || digit == 0) {
+        Optional<DtmfRelay> dtmf = hook == null ? Optional.empty() : DtmfRelay.parse(info);
+        if (dtmf.isEmpty()) {
             return false;
         }
         try {
-            return hook.dtmf(callId, fromLeg, toLeg, digit, duration);
+            return hook.dtmf(callId, fromLeg, toLeg, dtmf.get().digit(), dtmf.get().durationMillis());
         } catch (RuntimeException e) {
             LOG.warn("call {}: media hook DTMF failed, INFO relayed: {}", callId, e.toString());
             return false;
