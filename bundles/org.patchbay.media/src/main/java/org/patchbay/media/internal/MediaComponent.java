@@ -185,6 +185,11 @@ public final class MediaComponent implements MediaHook, MediaService, HealthChec
         return engine.sdpFor(callId, fromLeg, toLeg, kind, sdp, toProfile);
     }
 
+    /** {@link MediaEngine#terminateSdes}: the media bench hook's SRTP-to-RTP legs (same bundle). */
+    public String terminateSdes(String callId, String legId, String sdp) {
+        return engine.terminateSdes(callId, legId, sdp);
+    }
+
     @Override
     public void release(String callId) {
         engine.release(callId);

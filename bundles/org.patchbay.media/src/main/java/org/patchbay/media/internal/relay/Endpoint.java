@@ -22,6 +22,8 @@ final class Endpoint {
     private final RtpReceiveStats in = new RtpReceiveStats();
 
     private volatile MediaDescription sdp;
+    // what the packet path needs from sdp, resolved once per SDP (written before sdp, so a reader of sdp sees it)
+    private volatile Resolved resolved = Resolved.NONE;
     private volatile Endpoint peer;
     private volatile boolean unlatch;
     private volatile WebRtcLeg webrtc;
@@ -84,7 +86,34 @@ final class Endpoint {
         if (old != null && d.address() != null && (!d.address().equals(old.address()) || d.port() != old.port())) {
             unlatch = true;
         }
+        resolved = Resolved.of(d);
         sdp = d;
+    }
+
+    /**
+     * The party's SDP as the packet path uses it, resolved once per SDP instead of per packet: where it receives RTP
+     * and RTCP (addresses built once, not per packet) and the clock rate of every payload type (8000 when unknown).
+     */
+    private record Resolved(InetSocketAddress rtp, InetSocketAddress rtcp, int[] clocks, int reportClock) {
+        static final Resolved NONE = new Resolved(null, null, null, 8000);
+
+        static Resolved of(MediaDescription d) {
+            int[] c = d.clocks();
+            int report = 0;
+            for (int pt = 0; pt < c.length; pt++) {
+                if (report == 0 && c[pt] > 0 && pt != d.eventType()) {
+                    report = c[pt]; // the first audio payload type's clock: RTCP jitter is in its units
+                }
+                if (c[pt] <= 0) {
+                    c[pt] = 8000;
+                }
+            }
+            return new Resolved(d.rtp(), d.rtcp(), c, report > 0 ? report : c.length > 0 ? c[0] : 8000);
+        }
+
+        int clock(int pt) {
+            return clocks == null || pt >= clocks.length ? 8000 : clocks[pt];
+        }
     }
 
     MediaDescription description() {
@@ -192,18 +221,20 @@ final class Endpoint {
 
     private boolean validSource(InetSocketAddress source, boolean onRtcpPort) {
         if (onRtcpPort) {
-            if (latchedRtcp == null) {
+            InetSocketAddress l = latchedRtcp;
+            if (l == null) {
                 latchedRtcp = source;
                 return true;
             }
-            return latchedRtcp.equals(source);
+            return l == source || l.equals(source);
         }
         InetSocketAddress l = latchedRtp;
         if (l == null) {
             latchedRtp = source;
             return true;
         }
-        return l.equals(source);
+        // the JDK hands out the same sender address object while the sender does not change: mostly no compare
+        return l == source || l.equals(source);
     }
 
     private void receiveRtp(ByteBuffer buf, int len, long now) {
@@ -215,7 +246,7 @@ final class Endpoint {
         bytesIn += len;
         MediaDescription d = sdp;
         int pt = buf.get(1) & 0x7f;
-        int clock = d == null ? 8000 : d.clock(pt);
+        int clock = resolved.clock(pt);
         long arrival = (now - created) / 1000 * clock / 1_000_000;
         in.update(buf.getInt(8) & 0xffffffffL, buf.getShort(2) & 0xffff, buf.getInt(4) & 0xffffffffL, arrival, clock,
                 d == null || pt != d.eventType());
@@ -263,10 +294,8 @@ final class Endpoint {
         }
         Endpoint p = peer;
         if (report.block) {
-            MediaDescription d = sdp;
             reportedLost = report.cumulativeLost;
-            int clock = d == null ? 8000 : d.clock(firstPayloadClockType(d));
-            reportedJitterMs = report.jitter * 1000.0 / clock;
+            reportedJitterMs = report.jitter * 1000.0 / resolved.reportClock();
             if (report.lsr != 0 && report.lsr == srMiddleSent) {
                 long rtt = now - srSentAt - report.dlsr * 1_000_000_000L / 65536;
                 if (rtt >= 0) {
@@ -277,16 +306,6 @@ final class Endpoint {
         if (p != null && p.peer == this) {
             p.sendRtcp(buf, report, now);
         }
-    }
-
-    private static int firstPayloadClockType(MediaDescription d) {
-        int[] clocks = d.clocks();
-        for (int pt = 0; pt < clocks.length; pt++) {
-            if (clocks[pt] > 0 && pt != d.eventType()) {
-                return pt;
-            }
-        }
-        return 0;
     }
 
     /** Sends an RTP packet from the peer to this party, when this party wants media. */
@@ -303,7 +322,7 @@ final class Endpoint {
         if (d == null || !d.receives()) {
             return;
         }
-        InetSocketAddress to = latchedRtp != null ? latchedRtp : d.rtp();
+        InetSocketAddress to = latchedRtp != null ? latchedRtp : resolved.rtp();
         if (to == null) {
             return;
         }
@@ -368,8 +387,9 @@ final class Endpoint {
         }
         Endpoint p = peer;
         boolean mux = d.mux() && p != null && p.sdp != null && p.sdp.mux();
-        InetSocketAddress to = mux ? (latchedRtp != null ? latchedRtp : d.rtp())
-                : (latchedRtcp != null ? latchedRtcp : d.rtcp());
+        Resolved r = resolved;
+        InetSocketAddress to = mux ? (latchedRtp != null ? latchedRtp : r.rtp())
+                : (latchedRtcp != null ? latchedRtcp : r.rtcp());
         if (to == null) {
             return;
         }

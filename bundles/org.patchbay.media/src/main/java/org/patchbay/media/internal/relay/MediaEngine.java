@@ -168,6 +168,26 @@ public final class MediaEngine implements AutoCloseable {
         return Sdp.rewrite(plain, settings.address(), to.rtpPort(), to.rtpPort() + 1);
     }
 
+    /**
+     * Terminates SDES-SRTP on leg {@code legId} whatever its peer is, as rtpengine does for an SRTP-to-RTP call: the
+     * first usable {@code a=crypto} of {@code sdp} (the party's SDP) decrypts what the party sends, a fresh key of the
+     * node (same tag and suite) encrypts what it gets. For the media bench's SRTP legs; SIP calls terminate SDES only
+     * towards a browser (see {@link #sdpFor}).
+     *
+     * @return the node's attribute ({@code a=crypto:...}) for the party, or null when the call or leg does not exist
+     *         or {@code sdp} has no usable {@code a=crypto}
+     */
+    public String terminateSdes(String callId, String legId, String sdp) {
+        MediaCall call = callId == null ? null : calls.get(callId);
+        Endpoint e = call == null ? null : call.leg(legId);
+        SdesLeg s = e == null || sdp == null ? null : SdesLeg.fromOffer(sdp, random);
+        if (s == null) {
+            return null;
+        }
+        e.sdes(s);
+        return s.answerAttribute();
+    }
+
     /** RFC 4733 packet interval and the number of end packets (RFC 4733 §2.5.1.4). */
     private static final int EVENT_INTERVAL_MILLIS = 50;
     private static final int END_PACKETS = 3;
