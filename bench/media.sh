@@ -163,7 +163,7 @@ start_patchbay() {
     sleep 0.2
   done
   [ "$code" = 400 ] || { echo "  bench hook not answering at $hook (last status $code)" >&2; return 1; }
-  patchbay_info="$(grep -ho 'Patchbay [^ ]* ready in [0-9]* ms' "$node/data/log/console.log" | tail -1), JVM options:$(tr '\0' ' ' </proc/$pid/cmdline | grep -o -- ' -X[^ ]*' | grep -v -e SharedArchiveFile -e ArchiveClassesAtExit -e 'Xlog:' -e Xshare -e StartFlightRecording | tr -d '\n')"
+  patchbay_info="$(grep -ho 'Patchbay [^ ]* ready in [0-9]* ms' "$node/data/log/console.log" | tail -1), JVM options:$(tr '\0' ' ' </proc/$pid/cmdline | grep -o -- ' -X[^ ]*\| -Djava.lang.Integer[^ ]*' | grep -v -e SharedArchiveFile -e ArchiveClassesAtExit -e 'Xlog:' -e Xshare -e StartFlightRecording | tr -d '\n')"
   echo "== patchbay: bench hook $hook, relay PID $pid" >&2
 }
 bench_patchbay() {

@@ -83,6 +83,7 @@ final class Distribution implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         // every test node is fresh: without this each first stop would write a 34 MB class-data archive, seconds long
         pb.environment().put("PATCHBAY_CDS", "off");
+        pb.environment().put("PATCHBAY_JIT", "c1"); // short-lived nodes: C2 would only add boot CPU and memory
         process = pb.start();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

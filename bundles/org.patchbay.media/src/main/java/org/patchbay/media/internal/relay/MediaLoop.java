@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 final class MediaLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(MediaLoop.class);
     private static final int BUFFER = 8192;
-    private static final int BURST = Math.max(1, Integer.getInteger("patchbay.media.burst", 32));
+    private static final int BURST = 32;
     private static final long CHECK_NANOS = 1_000_000_000L;
 
     private final Selector selector;
