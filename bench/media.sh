@@ -88,7 +88,10 @@ trap 'echo "interrupted" >&2; exit 130' INT TERM
 # the kit, compiled in the work directory (the shared copy is read-only)
 mkdir "$work/kit"
 cp "$KIT"/*.c "$KIT"/*.py "$KIT"/Makefile "$KIT"/rtpengine.conf "$work/kit/" || exit 1
-make -s -C "$work/kit" >"$work/make.log" 2>&1 || { cat "$work/make.log" >&2; exit 1; }
+# SRTP legs need rtpgen built with OpenSSL: ask for it (the kit's Makefile only guesses from the headers)
+make_srtp=""
+[ "${SRTP:-none}" != none ] && make_srtp="SRTP=1"
+make -s -C "$work/kit" $make_srtp >"$work/make.log" 2>&1 || { cat "$work/make.log" >&2; exit 1; }
 results=$work/results.jsonl
 GEN="--rt-prio 10"
 RELAY_PIN=()
