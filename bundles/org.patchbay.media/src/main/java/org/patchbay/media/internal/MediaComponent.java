@@ -196,6 +196,21 @@ public final class MediaComponent implements MediaHook, MediaService, HealthChec
     }
 
     @Override
+    public List<MediaStats> releaseCall(String callId) {
+        return engine.releaseCall(callId);
+    }
+
+    @Override
+    public MediaStats releaseLeg(String callId, String legId) {
+        return engine.releaseLeg(callId, legId);
+    }
+
+    @Override
+    public boolean sendDtmf(String callId, String legId, String digits, int durationMillis) {
+        return engine.sendDtmf(callId, legId, digits, durationMillis);
+    }
+
+    @Override
     public List<MediaStats> stats(String callId) {
         return engine.stats(callId);
     }

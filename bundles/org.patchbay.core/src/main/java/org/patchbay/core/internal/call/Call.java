@@ -413,6 +413,9 @@ final class Call {
     private void finishLeg(CallLeg leg, String outcome) {
         if (leg.finish(outcome) && leg != caller) {
             manager.legEnded();
+            if (leg != winner) {
+                leg.media(manager.releaseLegMedia(id, leg.id())); // a losing fork: its ports go back now
+            }
         }
     }
 
@@ -428,6 +431,10 @@ final class Call {
             finishLeg(l, "ended");
         }
         state = State.ENDED;
+        // the engine's last statistics of every leg it still holds, taken as it releases the call's ports
+        Map<String, CallRecord.LegMedia> media = manager.releaseCallMedia(id);
+        caller.media(media.get(caller.id()));
+        callees.forEach(l -> l.media(media.get(l.id())));
         List<CallRecord.LegRecord> legs = new ArrayList<>();
         legs.add(caller.record());
         callees.forEach(l -> legs.add(l.record()));

@@ -50,6 +50,7 @@ import org.patchbay.api.identity.Directory;
 import org.patchbay.api.location.Binding;
 import org.patchbay.api.location.LocationService;
 import org.patchbay.api.media.MediaHook;
+import org.patchbay.api.media.MediaStats;
 import org.patchbay.api.media.MediaUnavailableException;
 import org.patchbay.api.store.Database;
 import org.slf4j.Logger;
@@ -440,16 +441,49 @@ public final class CallManager implements CallService, CallRecords {
         post(CallEvents.ANSWERED, call.id(), info.caller().label(), info.callee().label(), null);
     }
 
+    /**
+     * Releases the call's media: the engine's final statistics of each leg it still held, by leg id (empty without an
+     * engine, or when it failed).
+     */
+    Map<String, CallRecord.LegMedia> releaseCallMedia(String callId) {
+        MediaHook hook = mediaHook;
+        if (hook == null) {
+            return Map.of();
+        }
+        Map<String, CallRecord.LegMedia> media = new HashMap<>();
+        try {
+            List<MediaStats> stats = hook.releaseCall(callId);
+            if (stats != null) {
+                stats.forEach(s -> media.put(s.legId(), legMedia(s)));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("call {}: media hook release failed: {}", callId, e.toString());
+        }
+        return media;
+    }
+
+    /** One leg of a live call ended (a losing fork): its media is released now; its final statistics, or null. */
+    CallRecord.LegMedia releaseLegMedia(String callId, String legId) {
+        MediaHook hook = mediaHook;
+        if (hook == null) {
+            return null;
+        }
+        try {
+            MediaStats s = hook.releaseLeg(callId, legId);
+            return s == null ? null : legMedia(s);
+        } catch (RuntimeException e) {
+            LOG.warn("call {}: media hook release of leg {} failed: {}", callId, legId, e.toString());
+            return null;
+        }
+    }
+
+    static CallRecord.LegMedia legMedia(MediaStats s) {
+        return new CallRecord.LegMedia(s.codec(), s.packetsIn(), s.bytesIn(), s.packetsOut(), s.bytesOut(),
+                s.lostIn(), s.jitterInMs(), s.rttMs(), s.srtp());
+    }
+
     void ended(Call call, CallRecord record) {
         calls.remove(call.id());
-        MediaHook hook = mediaHook;
-        if (hook != null) {
-            try {
-                hook.release(call.id());
-            } catch (RuntimeException e) {
-                LOG.warn("call {}: media hook release failed: {}", call.id(), e.toString());
-            }
-        }
         writer.add(record);
         LOG.debug("call {} ended: {} by {} ({})", record.id(), record.endReason(), record.endedBy(), record.code());
         post(CallEvents.ENDED, record.id(), record.caller(), record.callee(), record.endReason());
