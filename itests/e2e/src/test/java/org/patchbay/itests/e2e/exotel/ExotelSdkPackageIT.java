@@ -22,6 +22,8 @@ class ExotelSdkPackageIT {
         Path dist = NpmCache.vendorPackage(ExotelSdk.SPEC).resolve("dist");
         String js = Files.readString(dist.resolve("exotelsdk.js"));
         assertTrue(js.contains("ExotelWebClient") && js.contains("exotelSDK"), "dist/exotelsdk.js is the UMD bundle");
+        // the agent server of ExotelSdkIT serves these too (AgentServer.start needs them)
+        assertTrue(Files.isRegularFile(NpmCache.libraries().resolve("sip.js")));
         for (String wav : new String[] {"ringtone.wav", "dtmf.wav", "beep.wav", "ringbacktone.wav"}) {
             assertTrue(Files.isRegularFile(dist.resolve(wav)), wav);
         }
