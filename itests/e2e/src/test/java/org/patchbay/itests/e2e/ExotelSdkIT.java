@@ -275,7 +275,8 @@ class ExotelSdkIT {
     void secondTabRingsTooFirstAnswerWinsOtherIsCancelledAndDiagnosticsSeeTheNode() throws Exception {
         Page tab2 = ExotelSdk.page(server, "alice2");
         Chromium second = Chromium.open(node.home.resolve("browser2"), tab2, 30_000,
-                List.of("MAP stun.l.google.com 127.0.0.1"));
+                // WebRTC resolves the STUN host as a rooted name ("stun.l.google.com."): map both spellings
+                List.of("MAP stun.l.google.com 127.0.0.1", "MAP stun.l.google.com. 127.0.0.1"));
         others.add(second);
         assertEquals(Boolean.TRUE, tab2.eval(ExotelSdk.init(account("alice", "alice-secret-1")), EVENT_MILLIS)
                 .getAsBoolean());
