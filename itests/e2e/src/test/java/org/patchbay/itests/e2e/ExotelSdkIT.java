@@ -278,8 +278,9 @@ class ExotelSdkIT {
                 // WebRTC resolves the STUN host as a rooted name ("stun.l.google.com."): map both spellings
                 List.of("MAP stun.l.google.com 127.0.0.1", "MAP stun.l.google.com. 127.0.0.1"));
         others.add(second);
-        assertEquals(Boolean.TRUE, tab2.eval(ExotelSdk.init(account("alice", "alice-secret-1")), EVENT_MILLIS)
-                .getAsBoolean());
+        // this tab over TLS: security 'wss' on the node's wss port (self-signed; Chromium ignores certificate errors)
+        assertEquals(Boolean.TRUE, tab2.eval(ExotelSdk.init(ExotelSdk.account("alice", "alice-secret-1", DOMAIN,
+                node.wss, true)), EVENT_MILLIS).getAsBoolean());
         // the SDK's network diagnostics: initDiagnostics, then startNetworkDiagnostics (which registers, too)
         tab2.eval("exotel.diagnostics(); agent.objects.client.startNetworkDiagnostics();", EVENT_MILLIS);
         reg(tab2, "registered");
@@ -287,7 +288,8 @@ class ExotelSdkIT {
         String stun = cli("pb:stun");
         System.out.println("ExotelSdkIT: diagnostics " + diag + "\n" + stun);
         String regs = cli("pb:regs alice@");
-        assertTrue(regs.contains("2 registrations"), regs);
+        assertTrue(regs.contains("2 registrations") && regs.contains("wss"), regs);
+        sip(tab2, "out", t -> t.startsWith("REGISTER ") && t.contains("SIP/2.0/WSS"));
 
         int mark = bob.events().size();
         dial(bob, "alice");
