@@ -90,7 +90,7 @@ public final class NpmCache {
     /**
      * A vendor package ({@code name@version}, e.g. {@code @exotel-npm-dev/webrtc-client-sdk@2.0.5}) as published,
      * unpacked from its tarball ({@code npm pack}; no dependencies installed, no scripts run) into
-     * {@code <cache>/vendor-<name>-<version>/package}. Never committed: the cache is git-ignored. Aborts the calling
+     * {@code <cache>/vendor-<scope>-<name>-<version>/package}. Never committed: the cache is git-ignored. Aborts the calling
      * test (skipped, with the reason) when npm or the registry is unavailable; later calls skip at once.
      */
     public static Path vendorPackage(String spec) {
@@ -130,7 +130,7 @@ public final class NpmCache {
 
     private static Path fetchVendor(String spec) throws IOException, InterruptedException {
         Path root = Path.of(System.getProperty("e2e.cache", System.getProperty("user.home") + "/.cache/patchbay-e2e"));
-        Path dir = root.resolve("vendor-" + spec.replace("@", "").replace('/', '-'));
+        Path dir = root.resolve("vendor-" + (spec.startsWith("@") ? spec.substring(1) : spec).replace('@', '-').replace('/', '-'));
         Path pkg = dir.resolve("package");
         if (Files.isRegularFile(dir.resolve(".complete"))) {
             return pkg;
