@@ -56,7 +56,7 @@ class ExotelSdkIT {
     private static final String DOMAIN = "exotel.web.test";
     private static final long EVENT_MILLIS = 10_000;
     /** The node's ring timeout here: short, so the no-answer case does not wait the SDK's own 60 s. */
-    private static final int RING_SECONDS = 6;
+    private static final int RING_SECONDS = 8;
     /** The SDK's diagnostics use stun:stun.l.google.com:19302, fixed in its code. */
     private static final int GOOGLE_STUN_PORT = 19302;
 
