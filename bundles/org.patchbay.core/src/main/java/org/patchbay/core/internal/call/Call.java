@@ -217,8 +217,10 @@ final class Call {
         } else if (s instanceof LegSignal.Answer a) {
             answer(from, a);
         } else if (s instanceof LegSignal.Reject r) {
-            finishLeg(from, r.code() == 486 || r.code() == 600 ? "busy" : "rejected " + r.code());
-            failures.add(r.code());
+            // reject.status.map: e.g. the Exotel WebSDK's "480 4001" (busy in another call) counts as 486
+            int code = manager.rejectCode(r.code(), r.reason());
+            finishLeg(from, code == 486 || code == 600 ? "busy" : "rejected " + code);
+            failures.add(code);
             allFailed();
         } else if (s instanceof LegSignal.Hangup h) {
             if (from == winner) {

@@ -195,6 +195,27 @@ class CallManagerTest {
     }
 
     @Test
+    void rejectStatusMapTurnsExotelBusyIntoBusyHere() {
+        FakeLeg alice = caller();
+        LegControl a = manager.place(alice, BOB, OFFER, 70);
+        FakeLeg bob = callee(0);
+        bob.next(LegSignal.Connect.class);
+        bob.send(new LegSignal.Reject(480, "4001"));
+        assertEquals(486, alice.next(LegSignal.Reject.class).code());
+        assertEquals("busy", record(a.callId()).endReason());
+        assertNoLeaks();
+        // another phrase with the same status is left alone
+        created.clear();
+        FakeLeg alice2 = caller();
+        manager.place(alice2, BOB, OFFER, 70);
+        FakeLeg bob2 = callee(0);
+        bob2.next(LegSignal.Connect.class);
+        bob2.send(new LegSignal.Reject(480, "Temporarily Unavailable"));
+        assertEquals(480, alice2.next(LegSignal.Reject.class).code());
+        assertNoLeaks();
+    }
+
+    @Test
     void forkSelectsBusyOverOtherFailuresAnd6xxOverAll() {
         bindings.put(BOB, List.of(binding(BOB, "sip:bob@127.0.0.1:5071"), binding(BOB, "sip:bob@127.0.0.1:5072")));
         FakeLeg alice = caller();
@@ -709,6 +730,11 @@ class CallManagerTest {
             @Override
             public int threads() {
                 return 2;
+            }
+
+            @Override
+            public String[] reject_status_map() {
+                return new String[] {"480 4001=486", "bad entry"};
             }
         };
     }
