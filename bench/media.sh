@@ -145,6 +145,8 @@ start_patchbay() {
   printf 'host = 127.0.0.1\naddress = 127.0.0.1\nport.min = 20000\nport.max = 29999\n' > "$node/conf/org.patchbay.media.cfg"
   [ -n "${MEDIA_THREADS:-}" ] && printf 'threads = %s\n' "$MEDIA_THREADS" >> "$node/conf/org.patchbay.media.cfg"
   printf 'enabled = true\npath = /bench/media\n' > "$node/conf/org.patchbay.media.bench.cfg"
+  # the STUN server would take 3478 (the shipped default), which a running node may hold; it is not measured here
+  printf 'enabled = false\n' > "$node/conf/org.patchbay.stun.cfg"
   if [ "${PROFILE:-0}" = 1 ]; then
     # JFR is disabled while the JVM dumps its class-data archive, which the first run of a node does at exit
     "$node/bin/patchbay" start >/dev/null 2>&1; "$node/bin/patchbay" stop >/dev/null 2>&1
