@@ -53,6 +53,9 @@ class BrowserMediaCallsIT {
     private static final int GRACE = 2;
     /** More of the browser's beep (on ~30 % of the time) for the phone's recording before a call ends. */
     private static final long RECORD_MILLIS = 1000;
+    /** JsSIP's hold and unhold; its hold event comes at once, the callback once the re-INVITE's answer is applied. */
+    private static final String HOLD = "await new Promise(done => agent.objects.call.hold({}, done));";
+    private static final String UNHOLD = "await new Promise(done => agent.objects.call.unhold({}, done));";
 
     private String skip;
     private AgentServer server;
@@ -194,10 +197,10 @@ class BrowserMediaCallsIT {
         assertNotNull(dtmf, () -> "JsSIP: no DTMF from SIP.js; events " + jssip.events() + "\n" + diagnostics());
         assertEquals("9", dtmf.getAsJsonObject("data").get("tone").getAsString(), dtmf.toString());
         // JsSIP holds (sendonly towards SIP.js through both legs) and resumes
-        jssip.eval("agent.objects.call.hold();", EVENT_MILLIS);
+        jssip.eval(HOLD, EVENT_MILLIS);
         assertEquals("local", event(jssip, "call.hold").getAsJsonObject("data").get("originator").getAsString());
         stalled(jssip, "hold of a browser-to-browser call");
-        jssip.eval("agent.objects.call.unhold();", EVENT_MILLIS);
+        jssip.eval(UNHOLD, EVENT_MILLIS);
         event(jssip, "call.unhold");
         flows(jssip, "SIP.js after the resume");
         // the callee hangs up
@@ -232,10 +235,10 @@ class BrowserMediaCallsIT {
         hears(jssip, "the phone");
 
         // the browser holds: re-INVITE a=sendonly through the node; the phone answers recvonly and stops sending
-        jssip.eval("agent.objects.call.hold();", EVENT_MILLIS);
+        jssip.eval(HOLD, EVENT_MILLIS);
         assertEquals("local", event(jssip, "call.hold").getAsJsonObject("data").get("originator").getAsString());
         stalled(jssip, "browser's hold");
-        jssip.eval("agent.objects.call.unhold();", EVENT_MILLIS);
+        jssip.eval(UNHOLD, EVENT_MILLIS);
         assertEquals("local", event(jssip, "call.unhold").getAsJsonObject("data").get("originator").getAsString());
         flows(jssip, "the phone after the browser's resume");
 
