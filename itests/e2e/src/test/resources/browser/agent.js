@@ -153,6 +153,22 @@
       }
     },
 
+    /**
+     * Puts the watched SIP.js call on hold (re-INVITE a=sendonly, SIP.js's `hold` option) or takes it off; resolves
+     * when the re-INVITE was accepted, rejects when it was refused.
+     */
+    sipjsHold(hold) {
+      return new Promise((resolve, reject) => {
+        agent.objects.call.invite({
+          sessionDescriptionHandlerOptions: Object.assign({hold: hold}, agent.sipjsMedia),
+          requestDelegate: {
+            onAccept: () => resolve(hold ? 'held' : 'resumed'),
+            onReject: r => reject(new Error('re-INVITE refused: ' + r.message.statusCode))
+          }
+        }).catch(reject);
+      });
+    },
+
     /** Sends a DTMF digit the way SIP.js does: INFO with an application/dtmf-relay body. */
     async sipjsDtmf(digit, durationMillis) {
       await agent.objects.call.info({requestOptions: {body: {contentDisposition: 'render',

@@ -1,6 +1,7 @@
 package org.patchbay.itests.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -149,6 +150,8 @@ class BrowserMediaCallsIT {
         sipjs.eval("await agent.sipjsDtmf('4', 160);", EVENT_MILLIS);
         assertTrue(Distribution.waitFor(5_000, () -> phone.output().contains("received event: '4'")),
                 () -> "phone: SIP.js INFO '4' did not arrive as RFC 4733\n" + diagnostics());
+        assertFalse(phone.output().contains("received DTMF: '4'"), () -> "the INFO went to the phone too\n"
+                + diagnostics());
         Thread.sleep(RECORD_MILLIS);
         sipjs.eval("await agent.sipjsHangup();", EVENT_MILLIS);
         assertEquals("local", event(sipjs, "call.ended").getAsJsonObject("data").get("originator").getAsString());
@@ -212,12 +215,19 @@ class BrowserMediaCallsIT {
 
     @Test
     @Order(4)
-    void sipJsCallsJsSipInAnotherBrowserWithAudioBothWays() throws Exception {
+    void sipJsCallsJsSipInAnotherBrowserWithAudioHoldAndHangUp() throws Exception {
         sipjs.eval("return await agent.sipjsCall('dave', 'sip:alice@" + DOMAIN + "');", EVENT_MILLIS);
         event(jssip, "call.confirmed");
         event(sipjs, "call.confirmed");
         hears(jssip, "SIP.js's microphone");
         hears(sipjs, "JsSIP's microphone");
+        // SIP.js holds (its re-INVITE sendonly through both legs) and resumes; JsSIP is told both times
+        sipjs.eval("return await agent.sipjsHold(true);", EVENT_MILLIS);
+        assertEquals("remote", event(jssip, "call.hold").getAsJsonObject("data").get("originator").getAsString());
+        stalled(sipjs, "SIP.js's hold");
+        sipjs.eval("return await agent.sipjsHold(false);", EVENT_MILLIS);
+        assertEquals("remote", event(jssip, "call.unhold").getAsJsonObject("data").get("originator").getAsString());
+        flows(sipjs, "JsSIP after SIP.js's resume");
         jssip.eval("agent.objects.call.terminate();", EVENT_MILLIS);
         assertEquals("local", event(jssip, "call.ended").getAsJsonObject("data").get("originator").getAsString());
         assertEquals("remote", event(sipjs, "call.ended").getAsJsonObject("data").get("originator").getAsString());
