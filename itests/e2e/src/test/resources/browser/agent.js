@@ -177,7 +177,8 @@
 
     /**
      * getStats() of the watched call: {in: inbound-rtp audio (packetsReceived, audioLevel, totalAudioEnergy),
-     * out: outbound-rtp audio (packetsSent), codecs, pair: the nominated candidate pair's state}.
+     * out: outbound-rtp audio (packetsSent), remote: remote-inbound-rtp audio (packetsLost, roundTripTime, reports:
+     * RTCP receiver reports with a round trip), codecs, pair: the nominated candidate pair's state}.
      */
     async audioStats() {
       const pc = agent.objects.peer ? agent.objects.peer() : null;
@@ -190,6 +191,9 @@
             totalAudioEnergy: r.totalAudioEnergy === undefined ? null : r.totalAudioEnergy};
         } else if (r.type === 'outbound-rtp' && r.kind === 'audio') {
           out.out = {packetsSent: r.packetsSent};
+        } else if (r.type === 'remote-inbound-rtp' && r.kind === 'audio') {
+          out.remote = {packetsLost: r.packetsLost, roundTripTime: r.roundTripTime === undefined ? null : r.roundTripTime,
+            reports: r.roundTripTimeMeasurements === undefined ? null : r.roundTripTimeMeasurements};
         } else if (r.type === 'codec') {
           out.codecs.push(r.mimeType);
         } else if (r.type === 'candidate-pair' && r.nominated) {

@@ -35,9 +35,9 @@ import org.patchbay.itests.e2e.browser.Page;
  * The rest of the browser media matrix, next to {@link BrowserMediaIT} (JsSIP ↔ baresip): SIP.js ↔ baresip with
  * two-way audio, DTMF (SIP.js's INFO dtmf-relay becomes RFC 4733 for the phone, the phone's RFC 4733 reaches SIP.js
  * as INFO) and hang-up from each side; JsSIP and SIP.js in two Chromium processes calling each other through the
- * node (two DTLS-SRTP legs, audio checked on both pages, INFO DTMF both ways, hold/resume, hang-up from each side);
- * hold and resume from the browser and from the phone; a browser killed mid-call (the tab gone without BYE): its
- * binding goes at once, the phone gets a BYE after {@code ws.flow.grace} and the call record says {@code lost}.
+ * node (two DTLS-SRTP legs, audio and RTCP checked on both pages, INFO DTMF both ways, hold/resume, hang-up from each
+ * side); hold and resume from the browser and from the phone; a browser killed mid-call (the tab gone without BYE):
+ * its binding goes at once, the phone gets a BYE after {@code ws.flow.grace} and the call record says {@code lost}.
  *
  * <p>One node, one baresip (bob) and three Chromium processes (JsSIP alice, SIP.js dave, JsSIP erin for the killed
  * tab) serve every test. Runs in the loopback-only network namespace of the {@code browser-media} failsafe execution,
@@ -81,12 +81,14 @@ class BrowserMediaCallsIT {
             System.err.println("BrowserMediaCallsIT skipped: " + skip);
             return;
         }
+        long started = System.nanoTime();
         server = AgentServer.start();
         node = Distribution.copy("browser-calls");
         node.writeConf("org.patchbay.sip.cfg", Map.of("host", "127.0.0.1", "udp.port", "" + node.sip, "tcp.port",
                 "" + node.sip, "tls.port", "" + node.sipTls, "domain", DOMAIN, "ws.port", "" + node.ws, "wss.port",
                 "" + node.wss, "ws.flow.grace", "" + GRACE));
         node.start();
+        long nodeUp = System.nanoTime();
         for (String u : List.of("alice", "bob", "dave", "erin")) {
             var r = node.api("POST", "/users", "{\"user\":\"" + u + "@" + DOMAIN + "\",\"password\":\"" + u
                     + "-secret-1\"}");
@@ -110,6 +112,12 @@ class BrowserMediaCallsIT {
         phone = Baresip.start(dir, "bob", "bob-secret-1", DOMAIN, node.sip, tone);
         assertTrue(phone.waitRegistered(10_000) && phone.registered(), () -> "bob did not register\n" + phone.output());
         phone.connect();
+        System.out.println("BrowserMediaCallsIT: node up in " + millis(started, nodeUp) + " ms, browsers and phone ready "
+                + millis(nodeUp, System.nanoTime()) + " ms later");
+    }
+
+    private static long millis(long from, long to) {
+        return TimeUnit.NANOSECONDS.toMillis(to - from);
     }
 
     @BeforeEach
@@ -119,6 +127,7 @@ class BrowserMediaCallsIT {
 
     @AfterAll
     void stop() throws Exception {
+        long stopping = System.nanoTime();
         if (phone != null) {
             phone.close();
         }
@@ -127,11 +136,14 @@ class BrowserMediaCallsIT {
                 c.close();
             }
         }
+        long nodeStop = System.nanoTime();
         if (node != null && node.process() != null && node.process().isAlive()) {
             node.process().destroy();
             if (!node.process().waitFor(30, TimeUnit.SECONDS)) {
                 node.kill9();
             }
+            System.out.println("BrowserMediaCallsIT: phone and browsers stopped in " + millis(stopping, nodeStop)
+                    + " ms, node in " + millis(nodeStop, System.nanoTime()) + " ms");
         }
         if (server != null) {
             server.close();
@@ -206,6 +218,10 @@ class BrowserMediaCallsIT {
         jssip.eval(UNHOLD, EVENT_MILLIS);
         event(jssip, "call.unhold");
         flows(jssip, "SIP.js after the resume");
+        // RTCP crosses the node too (SRTCP decrypted on one leg, encrypted for the other): each page has receiver
+        // reports from the other one
+        rtcpReports(jssip);
+        rtcpReports(sipjs);
         // the callee hangs up
         sipjs.eval("await agent.sipjsHangup();", EVENT_MILLIS);
         assertEquals("local", event(sipjs, "call.ended").getAsJsonObject("data").get("originator").getAsString());
@@ -372,6 +388,25 @@ class BrowserMediaCallsIT {
         long last = now;
         throw new AssertionError("page " + page.id() + ": audio does not flow again after " + what + " (packets " + last
                 + ")\n" + diagnostics());
+    }
+
+    /** Within 10 s the page's remote-inbound-rtp shows at least one RTCP receiver report with a round trip time. */
+    private void rtcpReports(Page page) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        JsonElement stats = null;
+        while (System.nanoTime() < end) {
+            stats = page.eval("return await agent.audioStats();", EVENT_MILLIS);
+            JsonObject remote = stats.isJsonObject() && stats.getAsJsonObject().has("remote")
+                    ? stats.getAsJsonObject().getAsJsonObject("remote") : null;
+            if (remote != null && number(remote, "reports") >= 1) {
+                System.out.println("BrowserMediaCallsIT: page " + page.id() + " has RTCP from the other page: " + remote);
+                return;
+            }
+            Thread.sleep(250);
+        }
+        JsonElement last = stats;
+        throw new AssertionError("page " + page.id() + ": no RTCP receiver report from the other page: " + last + "\n"
+                + diagnostics());
     }
 
     /** The page's inbound-rtp packet count, -1 when it has no inbound audio stream. */
