@@ -224,7 +224,7 @@ final class Endpoint {
             droppedIn++;
             return;
         }
-        if (pt == d.eventType() && p.webrtc != null) {
+        if (d.event(pt) && p.webrtc != null) {
             event(buf, len, p, clock);
         }
         p.sendRtp(buf, len);
