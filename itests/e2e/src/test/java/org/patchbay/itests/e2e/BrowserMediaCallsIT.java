@@ -164,6 +164,11 @@ class BrowserMediaCallsIT {
                 () -> "phone: SIP.js INFO '4' did not arrive as RFC 4733\n" + diagnostics());
         assertFalse(phone.output().contains("received DTMF: '4'"), () -> "the INFO went to the phone too\n"
                 + diagnostics());
+        // and SIP.js's RTCDTMFSender (RFC 4733 in SRTP) is relayed to the phone as RTP
+        sipjs.eval("if (!agent.objects.call.sessionDescriptionHandler.sendDtmf('8', {duration: 160})) "
+                + "throw new Error('RTCDTMFSender refused');", EVENT_MILLIS);
+        assertTrue(Distribution.waitFor(5_000, () -> phone.output().contains("received event: '8'")),
+                () -> "phone: SIP.js RFC 4733 '8' did not arrive\n" + diagnostics());
         Thread.sleep(RECORD_MILLIS);
         sipjs.eval("await agent.sipjsHangup();", EVENT_MILLIS);
         assertEquals("local", event(sipjs, "call.ended").getAsJsonObject("data").get("originator").getAsString());
@@ -211,6 +216,18 @@ class BrowserMediaCallsIT {
                 && e.getAsJsonObject("data").get("originator").getAsString().equals("remote"), EVENT_MILLIS);
         assertNotNull(dtmf, () -> "JsSIP: no DTMF from SIP.js; events " + jssip.events() + "\n" + diagnostics());
         assertEquals("9", dtmf.getAsJsonObject("data").get("tone").getAsString(), dtmf.toString());
+        // DTMF in the media (RFC 4733 in SRTP, Chromium's RTCDTMFSender) both ways: relayed, and since a browser does
+        // not hand received events to its page, also sent to the other browser's leg as INFO by the node
+        jssip.eval("agent.objects.call.sendDTMF('1', {transportType: 'RFC2833', duration: 160});", EVENT_MILLIS);
+        JsonObject info1 = event(sipjs, "call.info");
+        assertTrue(info1.getAsJsonObject("data").get("body").getAsString().contains("Signal=1"), info1.toString());
+        sipjs.eval("if (!agent.objects.call.sessionDescriptionHandler.sendDtmf('2', {duration: 160})) "
+                + "throw new Error('RTCDTMFSender refused');", EVENT_MILLIS);
+        JsonObject dtmf2 = jssip.await(e -> e.get("type").getAsString().equals("call.dtmf")
+                && e.getAsJsonObject("data").get("originator").getAsString().equals("remote"), EVENT_MILLIS);
+        assertNotNull(dtmf2, () -> "JsSIP: SIP.js's RFC 4733 '2' did not come as INFO; events " + jssip.events() + "\n"
+                + diagnostics());
+        assertEquals("2", dtmf2.getAsJsonObject("data").get("tone").getAsString(), dtmf2.toString());
         // JsSIP holds (sendonly towards SIP.js through both legs) and resumes
         jssip.eval(HOLD, EVENT_MILLIS);
         assertEquals("local", event(jssip, "call.hold").getAsJsonObject("data").get("originator").getAsString());
