@@ -13,8 +13,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -37,11 +39,13 @@ import org.patchbay.itests.e2e.browser.Page;
  * as INFO) and hang-up from each side; JsSIP and SIP.js in two Chromium processes calling each other through the
  * node (two DTLS-SRTP legs, audio and RTCP checked on both pages, INFO DTMF both ways, hold/resume, hang-up from each
  * side); hold and resume from the browser and from the phone; a browser killed mid-call (the tab gone without BYE):
- * its binding goes at once, the phone gets a BYE after {@code ws.flow.grace} and the call record says {@code lost}.
+ * its binding goes at once, the phone (or, in a browser-to-browser call, the other browser) gets a BYE after
+ * {@code ws.flow.grace} and the call record says {@code lost}.
  *
- * <p>One node, one baresip (bob) and three Chromium processes (JsSIP alice, SIP.js dave, JsSIP erin for the killed
- * tab) serve every test. Runs in the loopback-only network namespace of the {@code browser-media} failsafe execution,
- * like {@link BrowserMediaIT}; elsewhere every test is skipped with the reason.
+ * <p>One node, one baresip (bob) and two Chromium processes (JsSIP alice, SIP.js dave) serve every test; each killed
+ * tab is a Chromium of its own (JsSIP erin, frank). Runs in the loopback-only network namespace of the
+ * {@code browser-media} failsafe execution, like {@link BrowserMediaIT}; elsewhere every test is skipped with the
+ * reason.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -89,7 +93,7 @@ class BrowserMediaCallsIT {
                 "" + node.wss, "ws.flow.grace", "" + GRACE));
         node.start();
         long nodeUp = System.nanoTime();
-        for (String u : List.of("alice", "bob", "dave", "erin")) {
+        for (String u : List.of("alice", "bob", "dave", "erin", "frank")) {
             var r = node.api("POST", "/users", "{\"user\":\"" + u + "@" + DOMAIN + "\",\"password\":\"" + u
                     + "-secret-1\"}");
             assertEquals(201, r.statusCode(), r.body());
@@ -128,14 +132,19 @@ class BrowserMediaCallsIT {
     @AfterAll
     void stop() throws Exception {
         long stopping = System.nanoTime();
-        if (phone != null) {
-            phone.close();
-        }
-        for (Chromium c : new Chromium[] {jssipBrowser, sipjsBrowser}) {
+        List<CompletableFuture<Void>> closing = new ArrayList<>(); // each may take seconds: side by side
+        for (AutoCloseable c : new AutoCloseable[] {phone, jssipBrowser, sipjsBrowser}) {
             if (c != null) {
-                c.close();
+                closing.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        System.err.println("BrowserMediaCallsIT: closing " + c + ": " + e);
+                    }
+                }));
             }
         }
+        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
         long nodeStop = System.nanoTime();
         if (node != null && node.process() != null && node.process().isAlive()) {
             node.process().destroy();
@@ -328,6 +337,37 @@ class BrowserMediaCallsIT {
             String row = cli("pb:cdr 1").split("\n")[1].strip();
             System.out.println("BrowserMediaCallsIT: record of the killed tab's call: " + row);
             assertTrue(row.matches(".*" + who + " +bob@" + DOMAIN + " +.*200 +lost +caller( +\\d+)?"), row);
+            assertTrue(Distribution.waitFor(5_000, () -> !cli("pb:calls").contains(who)), cli("pb:calls"));
+        } finally {
+            browser.close();
+        }
+    }
+
+    @Test
+    @Order(7)
+    void closedTabEndsABrowserToBrowserCall() throws Exception {
+        Page tab = server.page("tab2");
+        Chromium browser = Chromium.open(node.home.resolve("browser-tab2"), tab, 30_000);
+        try {
+            jssipUa(tab, "frank");
+            tab.eval("const s = agent.objects.frank.call('sip:dave@" + DOMAIN + "', {mediaConstraints: "
+                    + "{audio: true, video: false}, pcConfig: {iceServers: []}}); agent.watch(s);", EVENT_MILLIS);
+            event(sipjs, "call.confirmed");
+            event(tab, "call.confirmed");
+            hears(sipjs, "the doomed tab's microphone");
+            long killed = System.nanoTime();
+            browser.kill();
+            assertTrue(Distribution.waitFor(5_000, () -> !cli("pb:regs").contains("frank@" + DOMAIN)),
+                    () -> "the binding goes with the connection: " + cli("pb:regs"));
+            JsonObject ended = event(sipjs, "call.ended");
+            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+            System.out.println("BrowserMediaCallsIT: the other browser got BYE " + waited + " ms after the tab was killed");
+            assertEquals("remote", ended.getAsJsonObject("data").get("originator").getAsString(), ended.toString());
+            assertTrue(waited >= GRACE * 1000 - 200, "BYE only after ws.flow.grace, came after " + waited + " ms");
+            String who = "frank@" + DOMAIN;
+            assertTrue(Distribution.waitFor(5_000, () -> cli("pb:cdr 1").contains(who)), () -> cli("pb:cdr 3"));
+            String row = cli("pb:cdr 1").split("\n")[1].strip();
+            assertTrue(row.matches(".*" + who + " +dave@" + DOMAIN + " +.*200 +lost +caller( +\\d+)?"), row);
             assertTrue(Distribution.waitFor(5_000, () -> !cli("pb:calls").contains(who)), cli("pb:calls"));
         } finally {
             browser.close();
