@@ -218,7 +218,7 @@ final class Endpoint {
         int clock = d == null ? 8000 : d.clock(pt);
         long arrival = (now - created) / 1000 * clock / 1_000_000;
         in.update(buf.getInt(8) & 0xffffffffL, buf.getShort(2) & 0xffff, buf.getInt(4) & 0xffffffffL, arrival, clock,
-                d == null || pt != d.eventType());
+                d == null || !d.event(pt));
         Endpoint p = peer;
         if (p == null || p.peer != this || d == null || !d.sends()) {
             droppedIn++;
