@@ -181,7 +181,8 @@
      * RTCP receiver reports with a round trip), codecs, pair: the nominated candidate pair's state}.
      */
     async audioStats() {
-      const pc = agent.objects.peer ? agent.objects.peer() : null;
+      const s = agent.objects.call;
+      const pc = agent.objects.peer ? agent.objects.peer() : s && s.connection;
       if (!pc) return null;
       const report = await pc.getStats();
       const out = {codecs: []};
