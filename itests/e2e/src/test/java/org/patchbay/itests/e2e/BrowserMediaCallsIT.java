@@ -42,10 +42,10 @@ import org.patchbay.itests.e2e.browser.Page;
  * its binding goes at once, the phone (or, in a browser-to-browser call, the other browser) gets a BYE after
  * {@code ws.flow.grace} and the call record says {@code lost}.
  *
- * <p>One node, one baresip (bob) and two Chromium processes (JsSIP alice, SIP.js dave) serve every test; each killed
- * tab is a Chromium of its own (JsSIP erin, frank). Runs in the loopback-only network namespace of the
- * {@code browser-media} failsafe execution, like {@link BrowserMediaIT}; elsewhere every test is skipped with the
- * reason.
+ * <p>One node, one baresip (bob) and two Chromium processes (JsSIP alice over wss, SIP.js dave over ws) serve every
+ * test; each killed tab is a Chromium of its own (JsSIP erin, frank, over ws). Runs in the loopback-only network
+ * namespace of the {@code browser-media} failsafe execution, like {@link BrowserMediaIT}; elsewhere every test is
+ * skipped with the reason.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -101,7 +101,7 @@ class BrowserMediaCallsIT {
         assertTrue(Distribution.waitFor(20_000, () -> accepts(node.ws)), "ws listening");
         jssip = server.page("jssip");
         jssipBrowser = Chromium.open(node.home.resolve("browser-jssip"), jssip, 30_000);
-        jssipUa(jssip, "alice");
+        jssipUa(jssip, "alice", "wss://127.0.0.1:" + node.wss + "/ws"); // the others on ws: both transports in calls
         sipjs = server.page("sipjs");
         sipjsBrowser = Chromium.open(node.home.resolve("browser-sipjs"), sipjs, 30_000);
         sipjs.eval("const s = await agent.sipjs('dave', {url: " + Page.js(wsUrl()) + ", uri: 'sip:dave@" + DOMAIN
@@ -375,7 +375,11 @@ class BrowserMediaCallsIT {
     }
 
     private void jssipUa(Page page, String user) throws InterruptedException {
-        page.eval("agent.jssip(" + Page.js(user) + ", {url: " + Page.js(wsUrl()) + ", uri: "
+        jssipUa(page, user, wsUrl());
+    }
+
+    private void jssipUa(Page page, String user, String url) throws InterruptedException {
+        page.eval("agent.jssip(" + Page.js(user) + ", {url: " + Page.js(url) + ", uri: "
                 + Page.js("sip:" + user + "@" + DOMAIN) + ", password: " + Page.js(user + "-secret-1")
                 + ", register: true, register_expires: 300}).start();"
                 + "agent.objects." + user + ".on('newRTCSession', d => { if (d.originator === 'remote') {"
