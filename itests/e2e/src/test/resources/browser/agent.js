@@ -92,17 +92,99 @@
       session.on('ended', d => agent.emit('call.ended', {originator: d.originator, cause: d.cause}));
       session.on('failed', d => agent.emit('call.failed', {originator: d.originator, cause: d.cause}));
       session.on('newDTMF', d => agent.emit('call.dtmf', {originator: d.originator, tone: d.dtmf.tone}));
+      session.on('hold', d => agent.emit('call.hold', {originator: d.originator}));
+      session.on('unhold', d => agent.emit('call.unhold', {originator: d.originator}));
+      agent.objects.peer = () => session.connection;
       return session;
     },
 
     /**
+     * The SIP.js counterpart of watch(): keeps a SIP.js Session (Inviter or Invitation) as agent.objects.call and
+     * posts call.confirmed (Established; the remote audio is then played), call.ended (Terminated; data: originator
+     * 'local' after agent.sipjsHangup(), else 'remote') and call.info for every INFO (data: contentType, body;
+     * answered 200).
+     */
+    sipjsWatch(session) {
+      agent.objects.call = session;
+      agent.objects.peer = () => session.sessionDescriptionHandler && session.sessionDescriptionHandler.peerConnection;
+      session.delegate = {
+        onInfo: info => {
+          agent.emit('call.info', {contentType: info.request.getHeader('Content-Type') || null,
+            body: info.request.body || ''});
+          info.accept();
+        }
+      };
+      session.stateChange.addListener(state => {
+        if (state === SIP.SessionState.Established) {
+          const a = new Audio();
+          a.srcObject = session.sessionDescriptionHandler.remoteMediaStream;
+          a.play().catch(err => console.warn('remote audio: ' + err));
+          agent.objects.audio = a;
+          agent.emit('call.confirmed');
+        } else if (state === SIP.SessionState.Terminated) {
+          agent.emit('call.ended', {originator: session.hungUpHere ? 'local' : 'remote'});
+        }
+      });
+      return session;
+    },
+
+    /** SIP.js session description handler options: audio only. */
+    sipjsMedia: {constraints: {audio: true, video: false}},
+
+    /** A SIP.js call from UA `name` (see sipjs) to `target`, watched (sipjsWatch); resolves once the INVITE went. */
+    async sipjsCall(name, target) {
+      const inviter = new SIP.Inviter(agent.objects[name].ua, SIP.UserAgent.makeURI(target),
+        {sessionDescriptionHandlerOptions: agent.sipjsMedia});
+      agent.sipjsWatch(inviter);
+      await inviter.invite();
+      return 'inviting';
+    },
+
+    /** Ends the watched SIP.js call: BYE when established, CANCEL while inviting. */
+    async sipjsHangup() {
+      const s = agent.objects.call;
+      s.hungUpHere = true;
+      if (s.state === SIP.SessionState.Established) {
+        await s.bye();
+      } else if (s instanceof SIP.Inviter) {
+        await s.cancel();
+      } else {
+        await s.reject();
+      }
+    },
+
+    /**
+     * Puts the watched SIP.js call on hold (re-INVITE a=sendonly, SIP.js's `hold` option) or takes it off; resolves
+     * when the re-INVITE was accepted, rejects when it was refused.
+     */
+    sipjsHold(hold) {
+      return new Promise((resolve, reject) => {
+        agent.objects.call.invite({
+          sessionDescriptionHandlerOptions: Object.assign({hold: hold}, agent.sipjsMedia),
+          requestDelegate: {
+            onAccept: () => resolve(hold ? 'held' : 'resumed'),
+            onReject: r => reject(new Error('re-INVITE refused: ' + r.message.statusCode))
+          }
+        }).catch(reject);
+      });
+    },
+
+    /** Sends a DTMF digit the way SIP.js does: INFO with an application/dtmf-relay body. */
+    async sipjsDtmf(digit, durationMillis) {
+      await agent.objects.call.info({requestOptions: {body: {contentDisposition: 'render',
+        contentType: 'application/dtmf-relay', content: 'Signal=' + digit + '\r\nDuration=' + durationMillis}}});
+    },
+
+    /**
      * getStats() of the watched call: {in: inbound-rtp audio (packetsReceived, audioLevel, totalAudioEnergy),
-     * out: outbound-rtp audio (packetsSent), codecs, pair: the nominated candidate pair's state}.
+     * out: outbound-rtp audio (packetsSent), remote: remote-inbound-rtp audio (packetsLost, roundTripTime, reports:
+     * RTCP receiver reports with a round trip), codecs, pair: the nominated candidate pair's state}.
      */
     async audioStats() {
       const s = agent.objects.call;
-      if (!s || !s.connection) return null;
-      const report = await s.connection.getStats();
+      const pc = agent.objects.peer ? agent.objects.peer() : s && s.connection;
+      if (!pc) return null;
+      const report = await pc.getStats();
       const out = {codecs: []};
       report.forEach(r => {
         if (r.type === 'inbound-rtp' && r.kind === 'audio') {
@@ -110,6 +192,9 @@
             totalAudioEnergy: r.totalAudioEnergy === undefined ? null : r.totalAudioEnergy};
         } else if (r.type === 'outbound-rtp' && r.kind === 'audio') {
           out.out = {packetsSent: r.packetsSent};
+        } else if (r.type === 'remote-inbound-rtp' && r.kind === 'audio') {
+          out.remote = {packetsLost: r.packetsLost, roundTripTime: r.roundTripTime === undefined ? null : r.roundTripTime,
+            reports: r.roundTripTimeMeasurements === undefined ? null : r.roundTripTimeMeasurements};
         } else if (r.type === 'codec') {
           out.codecs.push(r.mimeType);
         } else if (r.type === 'candidate-pair' && r.nominated) {
@@ -137,7 +222,8 @@
     /**
      * A SIP.js UserAgent with a Registerer, named `name`; events "<name>.registerer" with the registerer's state
      * (Registered, Unregistered, Terminated) and "<name>.transport" (Connected, Disconnected).
-     * opts: url, uri, user, password. Returns after the transport has connected.
+     * opts: url, uri, user, password, answer (true: every incoming call is watched with sipjsWatch and answered with
+     * audio; an event "<name>.invite" either way). Returns after the transport has connected.
      */
     async sipjs(name, opts) {
       const ua = new SIP.UserAgent({
@@ -145,7 +231,18 @@
         transportOptions: {server: opts.url},
         authorizationUsername: opts.user,
         authorizationPassword: opts.password,
-        logLevel: opts.logLevel || 'warn'
+        logLevel: opts.logLevel || 'warn',
+        sessionDescriptionHandlerFactoryOptions: {peerConnectionConfiguration: {iceServers: []}, iceGatheringTimeout: 1000},
+        delegate: {
+          onInvite: invitation => {
+            agent.emit(name + '.invite', {from: String(invitation.remoteIdentity.uri)});
+            if (opts.answer) {
+              agent.sipjsWatch(invitation);
+              invitation.accept({sessionDescriptionHandlerOptions: agent.sipjsMedia})
+                .catch(err => console.error('accept: ' + err));
+            }
+          }
+        }
       });
       ua.transport.onConnect = () => agent.emit(name + '.transport', {state: 'Connected'});
       ua.transport.onDisconnect = err => agent.emit(name + '.transport', {state: 'Disconnected', error: err ? String(err) : null});

@@ -140,9 +140,19 @@ final class Baresip implements AutoCloseable {
 
     /** Waits for a {@code ctrl_tcp} event of this type (e.g. CALL_ESTABLISHED, CALL_CLOSED). */
     JsonObject waitEvent(String type, long millis) {
+        return waitEvent(type, millis, 0);
+    }
+
+    /** The number of events so far, for {@link #waitEvent(String, long, int)} with a phone that makes several calls. */
+    int mark() {
+        return events.size();
+    }
+
+    /** Waits for a {@code ctrl_tcp} event of this type that came after the first {@code from} events. */
+    JsonObject waitEvent(String type, long millis, int from) {
         JsonObject[] found = new JsonObject[1];
         Distribution.waitFor(millis, () -> {
-            for (JsonObject e : events) {
+            for (JsonObject e : events.subList(Math.min(from, events.size()), events.size())) {
                 if (e.has("event") && e.has("type") && type.equals(e.get("type").getAsString())) {
                     found[0] = e;
                     return true;

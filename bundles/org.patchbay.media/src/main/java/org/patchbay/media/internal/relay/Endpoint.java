@@ -39,6 +39,7 @@ final class Endpoint {
     private int nextEventTs;   // the earliest RTP timestamp a new event may take (after the last event generated)
     private boolean eventsSent;
     private int lastPtIn = -1; // loop thread: the last audio payload type the party sent
+    private int lastPtOut = -1; // loop thread: the last audio payload type relayed to the party
     private volatile RtpMap codecs = RtpMap.EMPTY;
 
     // loop thread only (volatile where the API reads them)
@@ -258,7 +259,7 @@ final class Endpoint {
         int pt = buf.get(1) & 0x7f;
         int clock = resolved.clock(pt);
         long arrival = (now - created) / 1000 * clock / 1_000_000;
-        boolean audio = d == null || pt != d.eventType();
+        boolean audio = d == null || !d.event(pt);
         in.update(buf.getInt(8) & 0xffffffffL, buf.getShort(2) & 0xffff, buf.getInt(4) & 0xffffffffL, arrival, clock,
                 audio);
         if (audio) {
@@ -269,7 +270,7 @@ final class Endpoint {
             droppedIn++;
             return;
         }
-        if (pt == d.eventType() && p.webrtc != null) {
+        if (d.event(pt) && p.webrtc != null) {
             event(buf, len, p, clock);
         }
         p.sendRtp(buf, len);
@@ -309,7 +310,9 @@ final class Endpoint {
         Endpoint p = peer;
         if (report.block) {
             reportedLost = report.cumulativeLost;
-            reportedJitterMs = report.jitter * 1000.0 / resolved.reportClock();
+            // the party's jitter is about the stream it receives, in the clock of that stream's payload type
+            int sent = lastPtOut;
+            reportedJitterMs = report.jitter * 1000.0 / (sent >= 0 ? resolved.clock(sent) : resolved.reportClock());
             if (report.lsr != 0 && report.lsr == srMiddleSent) {
                 long rtt = now - srSentAt - report.dlsr * 1_000_000_000L / 65536;
                 if (rtt >= 0) {
@@ -362,6 +365,11 @@ final class Endpoint {
         lastTsOut = buf.getInt(4);
         lastSsrcOut = buf.getInt(8);
         streamOut = true;
+        int pt = buf.get(1) & 0x7f;
+        MediaDescription d = sdp;
+        if (d != null && !d.event(pt)) {
+            lastPtOut = pt;
+        }
     }
 
     /** Whether the node can insert INFO digits as RFC 4733 towards this plain party that already gets media. */

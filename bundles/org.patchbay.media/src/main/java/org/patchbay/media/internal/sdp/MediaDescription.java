@@ -14,13 +14,38 @@ import java.util.Arrays;
  * @param mux       {@code a=rtcp-mux} present
  * @param direction the party's direction; {@code c=0.0.0.0} (RFC 2543 hold) turns receiving off
  * @param clocks    clock rate per payload type 0..127 (0 when unknown)
- * @param eventType the telephone-event payload type, or -1
+ * @param eventType  the first telephone-event payload type, or -1
+ * @param eventTypes every telephone-event payload type: a browser offers telephone-event/48000 and /8000 and Chromium
+ *                   sends its digits with either (seen: /8000 on an Opus call)
  */
 public record MediaDescription(String address, int port, int rtcpPort, String rtcpHost, boolean mux,
-                               Direction direction, int[] clocks, int eventType) {
+                               Direction direction, int[] clocks, int eventType, int[] eventTypes) {
 
     public MediaDescription {
         clocks = clocks.clone();
+        eventTypes = eventTypes.clone();
+    }
+
+    /** A description whose only telephone-event payload type is {@code eventType} (-1: none). */
+    public MediaDescription(String address, int port, int rtcpPort, String rtcpHost, boolean mux, Direction direction,
+                            int[] clocks, int eventType) {
+        this(address, port, rtcpPort, rtcpHost, mux, direction, clocks, eventType,
+                eventType < 0 ? new int[0] : new int[] {eventType});
+    }
+
+    @Override
+    public int[] eventTypes() {
+        return eventTypes.clone();
+    }
+
+    /** Whether {@code pt} is one of the party's telephone-event payload types. */
+    public boolean event(int pt) {
+        for (int e : eventTypes) {
+            if (e == pt) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -58,7 +83,8 @@ public record MediaDescription(String address, int port, int rtcpPort, String rt
     public boolean equals(Object o) {
         return o instanceof MediaDescription m && java.util.Objects.equals(address, m.address) && port == m.port
                 && rtcpPort == m.rtcpPort && java.util.Objects.equals(rtcpHost, m.rtcpHost) && mux == m.mux
-                && direction == m.direction && Arrays.equals(clocks, m.clocks) && eventType == m.eventType;
+                && direction == m.direction && Arrays.equals(clocks, m.clocks) && eventType == m.eventType
+                && Arrays.equals(eventTypes, m.eventTypes);
     }
 
     @Override

@@ -25,6 +25,7 @@ public final class Sdp {
         boolean mux = false;
         int[] clocks = new int[128];
         int eventType = -1;
+        java.util.List<Integer> events = new java.util.ArrayList<>();
         boolean inAudio = false;
         boolean audioSeen = false;
         for (String line : lines(sdp)) {
@@ -69,7 +70,7 @@ public final class Sdp {
                 } else if (inAudio && attr.strip().equals("rtcp-mux")) {
                     mux = true;
                 } else if (inAudio && attr.startsWith("rtpmap:")) {
-                    eventType = rtpmap(attr.substring(7), clocks, eventType);
+                    eventType = rtpmap(attr.substring(7), clocks, eventType, events);
                 }
             }
         }
@@ -80,7 +81,7 @@ public final class Sdp {
             rtcpHost = address;
         }
         return new MediaDescription(address, port, rtcpPort > 0 ? rtcpPort : port == 0 ? 0 : port + 1, rtcpHost, mux,
-                direction, clocks, eventType);
+                direction, clocks, eventType, events.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /**
@@ -164,7 +165,7 @@ public final class Sdp {
         }
     }
 
-    private static int rtpmap(String value, int[] clocks, int eventType) {
+    private static int rtpmap(String value, int[] clocks, int eventType, java.util.List<Integer> events) {
         String[] parts = value.strip().split("\\s+", 2);
         if (parts.length < 2) {
             throw new IllegalArgumentException("bad a=rtpmap: " + shorten(value));
@@ -175,7 +176,11 @@ public final class Sdp {
             throw new IllegalArgumentException("bad a=rtpmap: " + shorten(value));
         }
         clocks[pt] = number(enc[1], "a=rtpmap clock rate");
-        return enc[0].toLowerCase(Locale.ROOT).equals("telephone-event") && eventType < 0 ? pt : eventType;
+        boolean event = enc[0].toLowerCase(Locale.ROOT).equals("telephone-event");
+        if (event && !events.contains(pt)) {
+            events.add(pt);
+        }
+        return event && eventType < 0 ? pt : eventType;
     }
 
     private static String origin(String line, String address) {

@@ -36,6 +36,20 @@ class SdpTest {
     }
 
     @Test
+    void knowsEveryTelephoneEventTypeOfABrowserOffer() {
+        MediaDescription d = Sdp.parse(String.join("\r\n", "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0",
+                "m=audio 9 UDP/TLS/RTP/SAVPF 111 0 8 110 126", "c=IN IP4 127.0.0.1", "a=rtpmap:111 opus/48000/2",
+                "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000", "a=rtpmap:110 telephone-event/48000",
+                "a=rtpmap:126 telephone-event/8000", ""));
+        assertEquals(110, d.eventType());
+        assertTrue(d.event(110));
+        assertTrue(d.event(126), "Chromium sends its digits as telephone-event/8000 on an Opus call");
+        assertFalse(d.event(111));
+        assertFalse(Sdp.parse(offer("192.0.2.10", 4000)).event(111));
+        assertTrue(Sdp.parse(offer("192.0.2.10", 4000)).event(101));
+    }
+
+    @Test
     void rewritesConnectionOriginPortAndRtcpKeepingCodecs() {
         String out = Sdp.rewrite(offer("192.0.2.10", 4000, "a=rtcp:4005 IN IP4 192.0.2.11", "a=sendrecv"),
                 "127.0.0.1", 20000, 20001);
