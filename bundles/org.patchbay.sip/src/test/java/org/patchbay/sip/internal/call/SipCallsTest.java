@@ -258,6 +258,11 @@ class SipCallsTest {
             public int threads() {
                 return 2;
             }
+
+            @Override
+            public String[] reject_status_map() {
+                return new String[] {"480 4001=486"};
+            }
         };
     }
 
