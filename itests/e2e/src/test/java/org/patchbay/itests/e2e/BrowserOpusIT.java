@@ -162,6 +162,10 @@ class BrowserOpusIT {
         JsonElement last = stats;
         assertTrue(heard, () -> "browser does not hear the phone: " + last + "\n" + diagnostics());
         System.out.println("BrowserOpusIT: browser stats " + stats);
+        System.out.println("BrowserOpusIT: microphone " + page.eval("const r = await agent.objects.call.connection"
+                + ".getStats(); const o = []; r.forEach(x => { if (x.type === 'media-source' || x.type === "
+                + "'outbound-rtp') o.push(x); }); return o;", EVENT_MILLIS));
+        System.out.println("BrowserOpusIT: pb:calls -v during the call:\n" + cli("pb:calls -v"));
         String codecs = stats.getAsJsonObject().get("codecs").toString().toLowerCase();
         assertTrue(codecs.contains("audio/opus") && !codecs.contains("pcmu"), () -> "browser codecs " + last);
         assertTrue((String.join("\n", node.output()) + node.log()).contains("no common codec, transcoding"),

@@ -5,9 +5,11 @@ import io.github.jaredmdobson.concentus.OpusException;
 import io.github.jaredmdobson.concentus.OpusSignal;
 
 /**
- * Opus (RFC 6716, RTP per RFC 7587) through Concentus, the pure-Java port of libopus, at 8 kHz mono PCM: the decoder
- * renders any Opus stream (mono or stereo, any bandwidth) at 8 kHz, the encoder codes 20 ms narrowband voice frames.
- * The RTP clock stays 48 kHz whatever the PCM rate (RFC 7587 §4.1).
+ * Opus (RFC 6716, RTP per RFC 7587) through Concentus, the pure-Java port of libopus, with 8 kHz mono PCM on our
+ * side. The encoder codes 20 ms narrowband voice frames from 8 kHz. The decoder runs at 48 kHz mono and its output is
+ * decimated to 8 kHz ({@link Decimator}): Concentus 1.0.2 decodes SILK and hybrid packets (what a browser sends for
+ * voice at its usual 32 kbit/s) to silence when asked for 8 or 16 kHz output, CELT packets correctly (measured with
+ * libopus-encoded packets). The RTP clock stays 48 kHz whatever the PCM rate (RFC 7587 §4.1).
  */
 final class OpusCodec {
     /** Encoder bit rate: ample for narrowband voice. */
@@ -20,11 +22,14 @@ final class OpusCodec {
     }
 
     static final class Decoder implements Codec.Decoder {
+        private static final int RATE = 48_000;
         private final io.github.jaredmdobson.concentus.OpusDecoder decoder;
+        private final short[] wide = new short[Codec.MAX_SAMPLES * RATE / Codec.PCM_RATE];
+        private final Decimator decimator = new Decimator();
 
         Decoder() {
             try {
-                decoder = new io.github.jaredmdobson.concentus.OpusDecoder(Codec.PCM_RATE, 1);
+                decoder = new io.github.jaredmdobson.concentus.OpusDecoder(RATE, 1);
             } catch (OpusException e) {
                 throw new IllegalStateException("Opus decoder: " + e.getMessage(), e);
             }
@@ -33,7 +38,8 @@ final class OpusCodec {
         @Override
         public int decode(byte[] in, int off, int len, short[] pcm) {
             try {
-                return decoder.decode(in, off, len, pcm, 0, pcm.length, false);
+                int n = decoder.decode(in, off, len, wide, 0, Math.min(wide.length, pcm.length * 6), false);
+                return n <= 0 ? -1 : decimator.decimate(wide, n, pcm);
             } catch (OpusException | RuntimeException e) {
                 return -1; // a corrupt packet: skipped like a lost one
             }
