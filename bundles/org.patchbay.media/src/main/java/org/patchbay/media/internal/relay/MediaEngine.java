@@ -222,7 +222,13 @@ public final class MediaEngine implements AutoCloseable {
                 offerEvent == null ? -1 : answerEvent.pt());
         Transcoder.Side other = new Transcoder.Side(theirCodec, theirs.pt(),
                 offerEvent == null ? -1 : offerEvent.pt());
-        answerer.transcoder(new Transcoder(ours, other, random));
+        Transcoder up = answerer.transcoder();
+        Transcoder down = offerer.transcoder();
+        if (up != null && up.from().equals(ours) && up.to().equals(other) && down != null
+                && down.from().equals(other) && down.to().equals(ours)) {
+            return Codecs.answerWith(answer, offerEvent == null ? List.of(theirs) : List.of(theirs, offerEvent));
+        }
+        answerer.transcoder(new Transcoder(ours, other, random)); // the same codecs again (re-INVITE): kept above
         offerer.transcoder(new Transcoder(other, ours, random));
         LOG.info("call {}: no common codec, transcoding {} ({}) <-> {} ({})", call.id(), pickCodec, answerer.legId(),
                 theirCodec, offerer.legId());
