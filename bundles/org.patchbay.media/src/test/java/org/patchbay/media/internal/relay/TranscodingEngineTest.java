@@ -206,6 +206,54 @@ class TranscodingEngineTest {
     }
 
     @Test
+    void anOpusOnlyPhoneReachesAPcmuPhone() throws Exception {
+        int base = 61000 + 2 * ThreadLocalRandom.current().nextInt(2000);
+        engine = new MediaEngine(new MediaEngine.Settings("127.0.0.1", "127.0.0.1", base, base + 19, 1, 0, true),
+                new MediaEngine.Calls() {
+                    @Override
+                    public boolean answered(String callId) {
+                        return true;
+                    }
+
+                    @Override
+                    public void end(String callId, String reason) {
+                    }
+                });
+        phone = new Phone(7171);
+        try (Phone opusPhone = new Phone(7272)) {
+            String offer = "v=0\r\no=a 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                    + "m=audio " + opusPhone.rtp.getLocalPort() + " RTP/AVP 96\r\na=rtpmap:96 opus/48000/2\r\n"
+                    + "a=rtcp:" + opusPhone.rtcp.getLocalPort() + "\r\n";
+            String toB = engine.sdpFor("t3", "t3.1", "t3.2", Kind.OFFER, offer, Profile.RTP);
+            assertTrue(line(toB, "m=audio ").endsWith("RTP/AVP 96 0 8"), toB);
+            String toA = engine.sdpFor("t3", "t3.2", "t3.1", Kind.ANSWER, phone.sdp(), Profile.UNKNOWN);
+            assertTrue(line(toA, "m=audio ").endsWith("RTP/AVP 96"), "answered in Opus, no events: " + toA);
+            assertTrue(toA.contains("a=rtpmap:96 opus/48000/2\r\n") && !toA.contains("PCMU"), toA);
+            // PCMU phone → Opus phone: one Opus packet per PCMU packet, 48 kHz timestamps
+            int nodeB = Phone.port(toB);
+            int nodeA = Phone.port(toA);
+            opusPhone.send(nodeA, 96); // latches A (its payload is no Opus frame: dropped by the decoder)
+            DatagramPacket first = null;
+            DatagramPacket second = null;
+            for (int i = 0; i < 10 && second == null; i++) {
+                phone.send(nodeB, 0);
+                DatagramPacket p = Phone.receive(opusPhone.rtp, 1000);
+                if (first == null) {
+                    first = p;
+                } else {
+                    second = p;
+                }
+            }
+            assertNotNull(second, "the Opus phone receives");
+            ByteBuffer a = ByteBuffer.wrap(first.getData(), 0, first.getLength());
+            ByteBuffer b = ByteBuffer.wrap(second.getData(), 0, second.getLength());
+            assertEquals(96, b.get(1) & 0x7f);
+            assertEquals(960, b.getInt(4) - a.getInt(4));
+            assertTrue(second.getLength() < 172, "Opus, not G.711: " + second.getLength() + " bytes");
+        }
+    }
+
+    @Test
     void aSharedCodecIsStillRelayedUntouched() throws IOException {
         int base = 61000 + 2 * ThreadLocalRandom.current().nextInt(2000);
         engine = new MediaEngine(new MediaEngine.Settings("127.0.0.1", "127.0.0.1", base, base + 19, 1, 0, true),
