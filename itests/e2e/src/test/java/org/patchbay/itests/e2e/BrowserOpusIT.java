@@ -33,8 +33,8 @@ import org.patchbay.itests.e2e.browser.Page;
  * {@code sdp} event), calls a baresip phone that speaks PCMU only. The node offers the phone G.711 besides Opus,
  * answers the browser in Opus and transcodes both ways. Checked: the browser negotiated Opus (getStats codecs) and
  * hears the phone's 1 kHz tone (inbound-rtp audio energy), the phone's recording holds the browser's 600 Hz tone
- * (a WebAudio oscillator as the call's microphone), and an
- * RFC 4733 digit from the browser (48 kHz clock) reaches the phone (8 kHz, its own payload type).
+ * (a WebAudio oscillator as the call's microphone), an RFC 4733 digit from the browser (48 kHz clock) reaches the
+ * phone (8 kHz, its own payload type), and so does a SIP INFO digit (inserted by the node into the transcoded stream).
  *
  * <p>Runs in the loopback-only network namespace of the {@code browser-media} failsafe execution, like
  * {@link BrowserMediaIT}; elsewhere it is skipped with the reason.
@@ -181,6 +181,10 @@ class BrowserOpusIT {
         page.eval("agent.objects.call.sendDTMF('5', {transportType: 'RFC2833', duration: 160});", EVENT_MILLIS);
         assertTrue(Distribution.waitFor(5_000, () -> phone.output().contains("received event: '5'")),
                 () -> "phone: no RFC 4733 event '5'\n" + diagnostics());
+        // SIP INFO from the browser: the node inserts RFC 4733 into the transcoded stream towards the phone
+        page.eval("agent.objects.call.sendDTMF('7', {transportType: 'INFO', duration: 160});", EVENT_MILLIS);
+        assertTrue(Distribution.waitFor(5_000, () -> phone.output().contains("received event: '7'")),
+                () -> "phone: INFO '7' did not arrive as RFC 4733\n" + diagnostics());
         page.eval("agent.objects.call.terminate();", EVENT_MILLIS);
         event("call.ended");
         assertNotNull(phone.waitEvent("CALL_CLOSED", EVENT_MILLIS), () -> "phone: BYE missing\n" + diagnostics());
