@@ -17,6 +17,8 @@ rm -rf "$work/node/data" && mkdir "$work/node/data"
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 printf 'host = 127.0.0.1\nport = %s\nhttps.port = %s\n' "$(port)" "$(port)" > "$work/node/conf/org.patchbay.http.cfg"
 printf 'port = %s\n' "$(port)" > "$work/node/conf/org.patchbay.shell.telnet.cfg"
+udp_port() { python3 -c 'import socket; s=socket.socket(type=socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+printf 'port = %s\n' "$(udp_port)" > "$work/node/conf/org.patchbay.stun.cfg"
 
 echo "run  ready_ms  idle_rss_mb  (java $(java -version 2>&1 | head -1 | cut -d'"' -f2), $(nproc) cores)"
 for i in $(seq 1 "$runs"); do

@@ -32,6 +32,10 @@
 #   KEEP=1            keep the work directory (maps, rtpgen output, node logs)
 #   OUT=FILE          also copy the raw result lines (bench.py JSONL) to FILE
 #   BENCH_ARGS        more bench.py options for both series, e.g. "--retries 1 --quiet-wait 60" on a busy machine
+#   DIST=DIR          the distribution to copy (default runtime/target/patchbay; e.g. a saved build for before/after)
+#   MEDIA_THREADS=N   the node's media loop threads (default: as shipped, 2)
+#   SRTP=a            leg A of every call is SDES-SRTP (AES_CM_128_HMAC_SHA1_80), leg B plain RTP: both relays decrypt
+#                     A->B and encrypt B->A (the kit's --srtp a; Patchbay terminates SDES on A through the bench hook)
 #   PATCHBAY_OPTS / JAVA_OPTS are passed to bin/patchbay as usual.
 # Everything started here is stopped by PID on exit, also on Ctrl-C.
 set -uo pipefail
@@ -40,9 +44,9 @@ CALLS=${1:-100,250,500,750,1000,1250,1500}
 DUR=${2:-20}
 GEN_BASE=${GEN_BASE:-10000}
 top=$(cd "$(dirname "$0")/.." && pwd)
-dist=$top/runtime/target/patchbay
+dist=${DIST:-$top/runtime/target/patchbay}
 command_line="bench/media.sh $*"
-for v in GEN_BASE PIN INTERLEAVE RELAY_NICE PROFILE ONLY PATCHBAY_OPTS BENCH_ARGS; do
+for v in GEN_BASE PIN INTERLEAVE RELAY_NICE PROFILE ONLY SRTP MEDIA_THREADS DIST PATCHBAY_OPTS BENCH_ARGS; do
   [ -n "${!v:-}" ] && command_line="$v=\"${!v}\" $command_line"
 done
 
@@ -84,7 +88,10 @@ trap 'echo "interrupted" >&2; exit 130' INT TERM
 # the kit, compiled in the work directory (the shared copy is read-only)
 mkdir "$work/kit"
 cp "$KIT"/*.c "$KIT"/*.py "$KIT"/Makefile "$KIT"/rtpengine.conf "$work/kit/" || exit 1
-make -s -C "$work/kit" >"$work/make.log" 2>&1 || { cat "$work/make.log" >&2; exit 1; }
+# SRTP legs need rtpgen built with OpenSSL: ask for it (the kit's Makefile only guesses from the headers)
+make_srtp=""
+[ "${SRTP:-none}" != none ] && make_srtp="SRTP=1"
+make -s -C "$work/kit" $make_srtp >"$work/make.log" 2>&1 || { cat "$work/make.log" >&2; exit 1; }
 results=$work/results.jsonl
 GEN="--rt-prio 10"
 RELAY_PIN=()
@@ -104,7 +111,7 @@ fi
 # --quiet-wait 40: bench.py waits for a quiet machine after creating the sessions, and rtpengine.conf's timeout = 60
 # deletes calls that had no media for 60 s (all steps then lose 100 %)
 common=(--calls "$CALLS" --duration "$DUR" --warmup 3 --gen-base "$GEN_BASE" --workdir "$work/steps"
-  --stop-p99-ms 1000000 --quiet-wait 40 --out "$results" --rtpgen-args "$GEN" ${BENCH_ARGS:-})
+  --stop-p99-ms 1000000 --quiet-wait 40 --out "$results" --rtpgen-args "$GEN" --srtp "${SRTP:-none}" ${BENCH_ARGS:-})
 
 # ---------------------------------------------------------------------------------------------------
 run_rtpengine() {
@@ -136,7 +143,10 @@ start_patchbay() {
   printf 'port = %s\n' "$telnet" > "$node/conf/org.patchbay.shell.telnet.cfg"
   printf 'host = 127.0.0.1\nudp.port = %s\ntcp.port = %s\ntls.enabled = false\n' "$sip" "$sip" > "$node/conf/org.patchbay.sip.cfg"
   printf 'host = 127.0.0.1\naddress = 127.0.0.1\nport.min = 20000\nport.max = 29999\n' > "$node/conf/org.patchbay.media.cfg"
+  [ -n "${MEDIA_THREADS:-}" ] && printf 'threads = %s\n' "$MEDIA_THREADS" >> "$node/conf/org.patchbay.media.cfg"
   printf 'enabled = true\npath = /bench/media\n' > "$node/conf/org.patchbay.media.bench.cfg"
+  # the STUN server would take 3478 (the shipped default), which a running node may hold; it is not measured here
+  printf 'enabled = false\n' > "$node/conf/org.patchbay.stun.cfg"
   if [ "${PROFILE:-0}" = 1 ]; then
     # JFR is disabled while the JVM dumps its class-data archive, which the first run of a node does at exit
     "$node/bin/patchbay" start >/dev/null 2>&1; "$node/bin/patchbay" stop >/dev/null 2>&1
@@ -158,7 +168,7 @@ start_patchbay() {
     sleep 0.2
   done
   [ "$code" = 400 ] || { echo "  bench hook not answering at $hook (last status $code)" >&2; return 1; }
-  patchbay_info="$(grep -ho 'Patchbay [^ ]* ready in [0-9]* ms' "$node/data/log/console.log" | tail -1), JVM options:$(tr '\0' ' ' </proc/$pid/cmdline | grep -o -- ' -X[^ ]*' | grep -v -e SharedArchiveFile -e ArchiveClassesAtExit -e 'Xlog:' -e Xshare -e StartFlightRecording | tr -d '\n')"
+  patchbay_info="$(grep -ho 'Patchbay [^ ]* ready in [0-9]* ms' "$node/data/log/console.log" | tail -1), JVM options:$(tr '\0' ' ' </proc/$pid/cmdline | grep -o -- ' -X[^ ]*\| -Djava.lang.Integer[^ ]*' | grep -v -e SharedArchiveFile -e ArchiveClassesAtExit -e 'Xlog:' -e Xshare -e StartFlightRecording | tr -d '\n')"
   echo "== patchbay: bench hook $hook, relay PID $pid" >&2
 }
 bench_patchbay() {
@@ -211,10 +221,13 @@ case ${ONLY:-both} in
 esac
 
 # ---------------------------------------------------------------------------------------------------
+mode="plain RTP on both legs"
+[ "${SRTP:-none}" = a ] && mode="leg A SDES-SRTP (AES_CM_128_HMAC_SHA1_80, terminated by the relay), leg B plain RTP"
+[ "${SRTP:-none}" = both ] && mode="both legs SDES-SRTP (AES_CM_128_HMAC_SHA1_80, terminated by the relay)"
 report() {
   echo "$(date -u +%Y-%m-%d), $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(free -g | awk '/^Mem/{print $2}') GiB, load before the run: $load_before"
   echo "rtpengine $(rtpengine --version 2>&1 | sed -n 's/^Version: //p') userspace (kit rtpengine.conf: table = -1, default 4 threads); generator rtpgen from $KIT, $GEN; generator ports from $GEN_BASE; relays ${NICE:-not reniced}${TASKSET:+, pinned: $TASKSET}."
-  [ -n "$patchbay_info" ] && echo "Patchbay: $patchbay_info; java $(java -version 2>&1 | head -1 | cut -d'"' -f2); media threads 2 (as shipped), plain RTP."
+  [ -n "$patchbay_info" ] && echo "Patchbay: $patchbay_info; java $(java -version 2>&1 | head -1 | cut -d'"' -f2); media threads ${MEDIA_THREADS:-2 (as shipped)}, $mode."
   echo
   echo "Command: \`$command_line\`"
   echo
@@ -230,16 +243,18 @@ cat "$work/report.md"
 
 docs=$top/docs/BENCHMARKS.md
 if [ "${DOCS:-0}" = 1 ] && [ -z "${ONLY:-}" ] && [ -f "$docs" ]; then
-  python3 - "$docs" "$work/report.md" <<'EOF'
+  python3 - "$docs" "$work/report.md" "${SRTP:-none}" <<'EOF'
 import sys
-docs, rep = sys.argv[1], open(sys.argv[2]).read().strip()
+docs, rep, srtp = sys.argv[1], open(sys.argv[2]).read().strip(), sys.argv[3]
 text = open(docs).read()
-begin, end = "<!-- bench/media.sh: begin generated -->", "<!-- bench/media.sh: end generated -->"
+tag = "bench/media.sh" if srtp == "none" else "bench/media.sh SRTP=" + srtp
+begin, end = "<!-- %s: begin generated -->" % tag, "<!-- %s: end generated -->" % tag
 block = begin + "\n" + rep + "\n" + end
+title = "G.711 RTP" if srtp == "none" else "G.711, SRTP-to-RTP legs (SRTP=%s)" % srtp
 if begin in text and end in text:
     text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
 else:
-    text = text.rstrip("\n") + "\n\n## Media relay: G.711 RTP, side by side with rtpengine\n\n" + block + "\n"
+    text = text.rstrip("\n") + "\n\n## Media relay: %s, side by side with rtpengine\n\n" % title + block + "\n"
 open(docs, "w").write(text)
 print("updated " + docs, file=sys.stderr)
 EOF

@@ -270,6 +270,8 @@ bench_patchbay() {
   printf 'port = %s\n' "$telnet" > "$node/conf/org.patchbay.shell.telnet.cfg"
   # SIP: UDP and TCP on 127.0.0.1:$sip, serving bench.local; everything else as shipped
   printf 'host = 127.0.0.1\nudp.port = %s\ntcp.port = %s\ntls.enabled = false\ndomain = %s\n' "$sip" "$sip" "$DOMAIN" > "$node/conf/org.patchbay.sip.cfg"
+  # the STUN server would take 3478 (the shipped default), which a running node may hold; it is not measured here
+  printf 'enabled = false\n' > "$node/conf/org.patchbay.stun.cfg"
   if [ "${PROFILE:-0}" = 1 ]; then
     # JFR is disabled while the JVM dumps its class-data archive, which the first run of a node does at exit
     echo "== patchbay: a first start and stop to write the class-data archive (PROFILE=1)" >&2

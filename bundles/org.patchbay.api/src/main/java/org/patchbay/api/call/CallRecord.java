@@ -32,7 +32,41 @@ public record CallRecord(String id, String caller, String callee, List<LegRecord
         return answered == null ? Duration.ZERO : Duration.between(answered, ended);
     }
 
-    /** One leg of a recorded call. */
-    public record LegRecord(String id, String adapter, String party, String role, String outcome) {
+    /**
+     * One leg of a recorded call.
+     *
+     * @param media the leg's final media statistics when the media engine anchored it, else null (since 1.3)
+     */
+    public record LegRecord(String id, String adapter, String party, String role, String outcome, LegMedia media) {
+
+        /** A leg without media statistics (1.2). */
+        public LegRecord(String id, String adapter, String party, String role, String outcome) {
+            this(id, adapter, party, role, outcome, null);
+        }
+
+        /** This leg with {@code media}. */
+        public LegRecord withMedia(LegMedia m) {
+            return new LegRecord(id, adapter, party, role, outcome, m);
+        }
+    }
+
+    /**
+     * A leg's media as the node's relay saw it when the leg ended (since 1.3).
+     *
+     * @param codec      {@code encoding/clock} the party sent (e.g. {@code PCMU/8000}), or empty
+     * @param packetsIn  RTP packets received from the party
+     * @param bytesIn    RTP bytes received from the party
+     * @param packetsOut RTP packets sent to the party
+     * @param bytesOut   RTP bytes sent to the party
+     * @param lost       packets from the party that never arrived
+     * @param jitterMs   interarrival jitter of the party's stream at the node, ms
+     * @param rttMs      round-trip time node ↔ party from RTCP, ms, or -1 when unknown
+     * @param srtp       whether the leg's media was SRTP (DTLS-SRTP, or SDES terminated by the node)
+     */
+    public record LegMedia(String codec, long packetsIn, long bytesIn, long packetsOut, long bytesOut, long lost,
+                           double jitterMs, double rttMs, boolean srtp) {
+        public LegMedia {
+            codec = codec == null ? "" : codec;
+        }
     }
 }

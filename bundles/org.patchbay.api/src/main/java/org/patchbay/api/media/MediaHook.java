@@ -52,4 +52,28 @@ public interface MediaHook {
 
     /** The call has ended: release everything held for it. */
     void release(String callId);
+
+    /**
+     * As {@link #release(String)}, returning each leg's final statistics taken just before the ports closed (legs
+     * released earlier through {@link #releaseLeg} are not in it). The core calls this one and writes the statistics
+     * into the call record; the default releases and returns nothing.
+     *
+     * @since 1.3
+     */
+    default java.util.List<MediaStats> releaseCall(String callId) {
+        release(callId);
+        return java.util.List.of();
+    }
+
+    /**
+     * One leg of a live call has ended while the call goes on (a losing fork: cancelled, rejected, completed
+     * elsewhere): release its endpoint now, and stop relaying its media (early media of a losing fork). The core calls
+     * it once per such leg.
+     *
+     * @return the leg's final statistics, or null when the engine held nothing for it (the default)
+     * @since 1.3
+     */
+    default MediaStats releaseLeg(String callId, String legId) {
+        return null;
+    }
 }

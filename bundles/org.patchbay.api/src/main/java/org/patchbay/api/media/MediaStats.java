@@ -19,8 +19,25 @@ package org.patchbay.api.media;
  * @param reportedJitterMs jitter the party reports (RTCP), ms, or -1
  * @param rttMs          round-trip time between node and party from RTCP SR/RR (LSR/DLSR), ms, or -1
  * @param droppedIn      packets dropped: unvalidated source, held direction or no peer
+ * @param codec          the codec the party sends ({@code encoding/clock} of the last audio payload type received, else
+ *                       the first one of its SDP), or empty when unknown (since 1.3)
+ * @param srtp           whether media on this leg is SRTP: DTLS-SRTP (WebRTC) or SDES terminated by the node (since 1.3;
+ *                       SDES that passes end to end between two phones is relayed as is and counts as false)
  */
 public record MediaStats(String legId, String local, String remote, boolean latched, String direction,
                          long packetsIn, long bytesIn, long packetsOut, long bytesOut, long lostIn, double jitterInMs,
-                         long reportedLost, double reportedJitterMs, double rttMs, long droppedIn) {
+                         long reportedLost, double reportedJitterMs, double rttMs, long droppedIn, String codec,
+                         boolean srtp) {
+
+    public MediaStats {
+        codec = codec == null ? "" : codec;
+    }
+
+    /** The 1.2 statistics, without codec and SRTP. */
+    public MediaStats(String legId, String local, String remote, boolean latched, String direction,
+                      long packetsIn, long bytesIn, long packetsOut, long bytesOut, long lostIn, double jitterInMs,
+                      long reportedLost, double reportedJitterMs, double rttMs, long droppedIn) {
+        this(legId, local, remote, latched, direction, packetsIn, bytesIn, packetsOut, bytesOut, lostIn, jitterInMs,
+                reportedLost, reportedJitterMs, rttMs, droppedIn, "", false);
+    }
 }

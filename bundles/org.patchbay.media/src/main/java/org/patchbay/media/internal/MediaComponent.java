@@ -185,9 +185,29 @@ public final class MediaComponent implements MediaHook, MediaService, HealthChec
         return engine.sdpFor(callId, fromLeg, toLeg, kind, sdp, toProfile);
     }
 
+    /** {@link MediaEngine#terminateSdes}: the media bench hook's SRTP-to-RTP legs (same bundle). */
+    public String terminateSdes(String callId, String legId, String sdp) {
+        return engine.terminateSdes(callId, legId, sdp);
+    }
+
     @Override
     public void release(String callId) {
         engine.release(callId);
+    }
+
+    @Override
+    public List<MediaStats> releaseCall(String callId) {
+        return engine.releaseCall(callId);
+    }
+
+    @Override
+    public MediaStats releaseLeg(String callId, String legId) {
+        return engine.releaseLeg(callId, legId);
+    }
+
+    @Override
+    public boolean sendDtmf(String callId, String legId, String digits, int durationMillis) {
+        return engine.sendDtmf(callId, legId, digits, durationMillis);
     }
 
     @Override

@@ -38,6 +38,8 @@ final class Distribution implements AutoCloseable {
     /** SIP over WebSocket (RFC 7118), path /ws: ws and wss (the node's self-signed certificate) ports. */
     int ws;
     int wss;
+    /** STUN server (org.patchbay.stun) on 127.0.0.1, UDP and TCP. */
+    int stun;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private Process process;
@@ -71,6 +73,9 @@ final class Distribution implements AutoCloseable {
         d.writeConf("org.patchbay.sip.cfg", Map.of("host", "127.0.0.1", "udp.port", "" + d.sip, "tcp.port", "" + d.sip,
                 "tls.port", "" + d.sipTls, "ws.port", "" + d.ws, "wss.port", "" + d.wss));
         d.writeConf("org.patchbay.media.cfg", Map.of("host", "127.0.0.1", "address", "127.0.0.1"));
+        // never the default STUN port 3478: several nodes run at once
+        d.stun = freePort();
+        d.writeConf("org.patchbay.stun.cfg", Map.of("address", "127.0.0.1", "port", "" + d.stun));
         return d;
     }
 
@@ -83,6 +88,7 @@ final class Distribution implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         // every test node is fresh: without this each first stop would write a 34 MB class-data archive, seconds long
         pb.environment().put("PATCHBAY_CDS", "off");
+        pb.environment().put("PATCHBAY_JIT", "c1"); // short-lived nodes: C2 would only add boot CPU and memory
         process = pb.start();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

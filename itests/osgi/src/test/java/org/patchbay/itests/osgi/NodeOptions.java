@@ -47,6 +47,7 @@ final class NodeOptions {
         write(conf.resolve("org.patchbay.sip.cfg"), Map.of("host", "127.0.0.1", "udp.port", "" + ports[3],
                 "tcp.port", "" + ports[3], "tls.port", "" + ports[4], "ws.port", "" + ports[5], "wss.port", "" + ports[6]));
         write(conf.resolve("org.patchbay.media.cfg"), Map.of("host", "127.0.0.1", "address", "127.0.0.1"));
+        write(conf.resolve("org.patchbay.stun.cfg"), Map.of("address", "127.0.0.1", "port", "" + freePort()));
         write(conf.resolve("org.apache.felix.fileinstall-deploy.cfg"), Map.of(
                 "felix.fileinstall.dir", deploy.toString(),
                 "felix.fileinstall.filter", ".*\\\\.jar",

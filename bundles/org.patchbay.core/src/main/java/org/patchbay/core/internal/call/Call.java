@@ -217,8 +217,10 @@ final class Call {
         } else if (s instanceof LegSignal.Answer a) {
             answer(from, a);
         } else if (s instanceof LegSignal.Reject r) {
-            finishLeg(from, r.code() == 486 || r.code() == 600 ? "busy" : "rejected " + r.code());
-            failures.add(r.code());
+            // reject.status.map: e.g. the Exotel WebSDK's "480 4001" (busy in another call) counts as 486
+            int code = manager.rejectCode(r.code(), r.reason());
+            finishLeg(from, code == 486 || code == 600 ? "busy" : "rejected " + code);
+            failures.add(code);
             allFailed();
         } else if (s instanceof LegSignal.Hangup h) {
             if (from == winner) {
@@ -413,6 +415,9 @@ final class Call {
     private void finishLeg(CallLeg leg, String outcome) {
         if (leg.finish(outcome) && leg != caller) {
             manager.legEnded();
+            if (leg != winner) {
+                leg.media(manager.releaseLegMedia(id, leg.id())); // a losing fork: its ports go back now
+            }
         }
     }
 
@@ -428,6 +433,10 @@ final class Call {
             finishLeg(l, "ended");
         }
         state = State.ENDED;
+        // the engine's last statistics of every leg it still holds, taken as it releases the call's ports
+        Map<String, CallRecord.LegMedia> media = manager.releaseCallMedia(id);
+        caller.media(media.get(caller.id()));
+        callees.forEach(l -> l.media(media.get(l.id())));
         List<CallRecord.LegRecord> legs = new ArrayList<>();
         legs.add(caller.record());
         callees.forEach(l -> legs.add(l.record()));

@@ -27,6 +27,7 @@ final class CallLeg implements LegControl {
     private volatile Leg leg;
     private volatile String state;
     private volatile String outcome = "";
+    private CallRecord.LegMedia media;
     private volatile boolean done;
     private final String adapter;
     private final Party party;
@@ -152,7 +153,15 @@ final class CallLeg implements LegControl {
         return new CallInfo.LegInfo(id, adapter, party, state, details == null ? Map.of() : details);
     }
 
+    /** The leg's final media statistics, once the media engine released its endpoint. Call executor only. */
+    void media(CallRecord.LegMedia m) {
+        if (m != null) {
+            media = m;
+        }
+    }
+
     CallRecord.LegRecord record() {
-        return new CallRecord.LegRecord(id, adapter, party.label(), role == Role.CALLER ? "caller" : "callee", outcome);
+        return new CallRecord.LegRecord(id, adapter, party.label(), role == Role.CALLER ? "caller" : "callee", outcome,
+                media);
     }
 }

@@ -50,6 +50,7 @@ import org.patchbay.api.identity.Directory;
 import org.patchbay.api.location.Binding;
 import org.patchbay.api.location.LocationService;
 import org.patchbay.api.media.MediaHook;
+import org.patchbay.api.media.MediaStats;
 import org.patchbay.api.media.MediaUnavailableException;
 import org.patchbay.api.store.Database;
 import org.slf4j.Logger;
@@ -82,6 +83,12 @@ public final class CallManager implements CallService, CallRecords {
                 description = "Further calls are refused with 503 until the count drops")
         int max_calls() default 10000;
 
+        @AttributeDefinition(name = "Reject status map", description = "A callee's final answer with this status and "
+                + "reason phrase reaches the caller (and the record) as another status; entries 'code phrase=newcode'. "
+                + "Default: the Exotel WebSDK's answer to a second call while in a call, 480 with reason phrase 4001, "
+                + "becomes 486 Busy Here, so the caller hears busy")
+        String[] reject_status_map() default {"480 4001=486"};
+
         @AttributeDefinition(name = "Threads", min = "1", max = "64",
                 description = "Threads the calls' signalling runs on (shared; each call is serial)")
         int threads() default 2;
@@ -102,6 +109,7 @@ public final class CallManager implements CallService, CallRecords {
     private volatile MediaHook mediaHook;
     private volatile EventAdmin events;
     private volatile Config config;
+    private volatile Map<String, Integer> rejectMap;
     private volatile boolean stopping;
 
     @Activate
@@ -123,6 +131,7 @@ public final class CallManager implements CallService, CallRecords {
         this.store = store;
         this.clock = clock;
         this.config = config;
+        this.rejectMap = rejectMap(config.reject_status_map());
         this.writer = new CdrWriter(store);
         int threads = Math.max(1, config.threads());
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -140,6 +149,7 @@ public final class CallManager implements CallService, CallRecords {
     @Modified
     void modified(Config newConfig) {
         this.config = newConfig;
+        this.rejectMap = rejectMap(newConfig.reject_status_map());
         int threads = Math.max(1, newConfig.threads());
         if (threads > pool.getMaximumPoolSize()) {
             pool.setMaximumPoolSize(threads);
@@ -375,6 +385,28 @@ public final class CallManager implements CallService, CallRecords {
         return config.ring_timeout_seconds() * 1000L;
     }
 
+    /** The status a callee's rejection {@code code}/{@code reason} counts as (reject.status.map), else {@code code}. */
+    int rejectCode(int code, String reason) {
+        Integer mapped = rejectMap.get(code + " " + (reason == null ? "" : reason.strip().toLowerCase(java.util.Locale.ROOT)));
+        return mapped == null ? code : mapped;
+    }
+
+    /** Parses 'code phrase=newcode' entries; a malformed one is skipped with one WARN line. */
+    static Map<String, Integer> rejectMap(String[] entries) {
+        Map<String, Integer> m = new HashMap<>();
+        for (String e : entries == null ? new String[0] : entries) {
+            java.util.regex.Matcher x = java.util.regex.Pattern.compile("\\s*([3-6]\\d\\d)\\s+(.*?)\\s*=\\s*([3-6]\\d\\d)\\s*")
+                    .matcher(e == null ? "" : e);
+            if (x.matches() && !x.group(2).isEmpty()) {
+                m.put(x.group(1) + " " + x.group(2).toLowerCase(java.util.Locale.ROOT), Integer.parseInt(x.group(3)));
+            } else if (e != null && !e.isBlank()) {
+                LOG.warn("calls: reject.status.map entry '{}' ignored: expected 'code phrase=newcode', e.g. '480 4001=486'",
+                        e.strip());
+            }
+        }
+        return Map.copyOf(m);
+    }
+
     int ringTimeoutCode() {
         return config.ring_timeout_code() == 408 ? 408 : 480;
     }
@@ -440,16 +472,49 @@ public final class CallManager implements CallService, CallRecords {
         post(CallEvents.ANSWERED, call.id(), info.caller().label(), info.callee().label(), null);
     }
 
+    /**
+     * Releases the call's media: the engine's final statistics of each leg it still held, by leg id (empty without an
+     * engine, or when it failed).
+     */
+    Map<String, CallRecord.LegMedia> releaseCallMedia(String callId) {
+        MediaHook hook = mediaHook;
+        if (hook == null) {
+            return Map.of();
+        }
+        Map<String, CallRecord.LegMedia> media = new HashMap<>();
+        try {
+            List<MediaStats> stats = hook.releaseCall(callId);
+            if (stats != null) {
+                stats.forEach(s -> media.put(s.legId(), legMedia(s)));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("call {}: media hook release failed: {}", callId, e.toString());
+        }
+        return media;
+    }
+
+    /** One leg of a live call ended (a losing fork): its media is released now; its final statistics, or null. */
+    CallRecord.LegMedia releaseLegMedia(String callId, String legId) {
+        MediaHook hook = mediaHook;
+        if (hook == null) {
+            return null;
+        }
+        try {
+            MediaStats s = hook.releaseLeg(callId, legId);
+            return s == null ? null : legMedia(s);
+        } catch (RuntimeException e) {
+            LOG.warn("call {}: media hook release of leg {} failed: {}", callId, legId, e.toString());
+            return null;
+        }
+    }
+
+    static CallRecord.LegMedia legMedia(MediaStats s) {
+        return new CallRecord.LegMedia(s.codec(), s.packetsIn(), s.bytesIn(), s.packetsOut(), s.bytesOut(),
+                s.lostIn(), s.jitterInMs(), s.rttMs(), s.srtp());
+    }
+
     void ended(Call call, CallRecord record) {
         calls.remove(call.id());
-        MediaHook hook = mediaHook;
-        if (hook != null) {
-            try {
-                hook.release(call.id());
-            } catch (RuntimeException e) {
-                LOG.warn("call {}: media hook release failed: {}", call.id(), e.toString());
-            }
-        }
         writer.add(record);
         LOG.debug("call {} ended: {} by {} ({})", record.id(), record.endReason(), record.endedBy(), record.code());
         post(CallEvents.ENDED, record.id(), record.caller(), record.callee(), record.endReason());

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +38,8 @@ final class CdrStore {
             try (PreparedStatement call = c.prepareStatement("INSERT INTO pb_call (id, caller, callee, started, answered, "
                     + "ended, duration_ms, end_reason, ended_by, code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                     PreparedStatement leg = c.prepareStatement("INSERT INTO pb_call_leg (call_id, seq, leg_id, adapter, "
-                            + "party, role, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                            + "party, role, outcome, codec, packets_in, bytes_in, packets_out, bytes_out, lost, "
+                            + "jitter_ms, rtt_ms, srtp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (CallRecord r : records) {
                     call.setString(1, r.id());
                     call.setString(2, cut(r.caller(), 512));
@@ -59,6 +61,7 @@ final class CdrStore {
                         leg.setString(5, cut(l.party(), 512));
                         leg.setString(6, cut(l.role(), 16));
                         leg.setString(7, cut(l.outcome(), 128));
+                        media(leg, l.media());
                         leg.addBatch();
                     }
                 }
@@ -72,6 +75,43 @@ final class CdrStore {
                 c.setAutoCommit(true);
             }
         }
+    }
+
+    /** Parameters 8..16 of the leg insert: the leg's media statistics, or NULLs. */
+    private static void media(PreparedStatement leg, CallRecord.LegMedia m) throws SQLException {
+        if (m == null) {
+            leg.setNull(8, Types.VARCHAR);
+            for (int i = 9; i <= 13; i++) {
+                leg.setNull(i, Types.BIGINT);
+            }
+            leg.setNull(14, Types.DOUBLE);
+            leg.setNull(15, Types.DOUBLE);
+            leg.setNull(16, Types.BOOLEAN);
+            return;
+        }
+        leg.setString(8, cut(m.codec(), 64));
+        leg.setLong(9, m.packetsIn());
+        leg.setLong(10, m.bytesIn());
+        leg.setLong(11, m.packetsOut());
+        leg.setLong(12, m.bytesOut());
+        leg.setLong(13, m.lost());
+        leg.setDouble(14, finite(m.jitterMs()));
+        leg.setDouble(15, finite(m.rttMs()));
+        leg.setBoolean(16, m.srtp());
+    }
+
+    private static double finite(double v) {
+        return Double.isFinite(v) ? v : -1;
+    }
+
+    /** Columns 7..15 of the leg query: the media statistics, or null when the leg had none. */
+    private static CallRecord.LegMedia media(ResultSet rs) throws SQLException {
+        long packetsIn = rs.getLong(8);
+        if (rs.wasNull()) {
+            return null;
+        }
+        return new CallRecord.LegMedia(rs.getString(7), packetsIn, rs.getLong(9), rs.getLong(10), rs.getLong(11),
+                rs.getLong(12), rs.getDouble(13), rs.getDouble(14), rs.getBoolean(15));
     }
 
     List<CallRecord> recent(int limit) throws SQLException {
@@ -121,7 +161,8 @@ final class CdrStore {
             return legs;
         }
         String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
-        try (PreparedStatement ps = c.prepareStatement("SELECT call_id, leg_id, adapter, party, role, outcome "
+        try (PreparedStatement ps = c.prepareStatement("SELECT call_id, leg_id, adapter, party, role, outcome, "
+                + "codec, packets_in, bytes_in, packets_out, bytes_out, lost, jitter_ms, rtt_ms, srtp "
                 + "FROM pb_call_leg WHERE call_id IN (" + marks + ") ORDER BY call_id, seq")) {
             int i = 1;
             for (String id : ids) {
@@ -129,8 +170,10 @@ final class CdrStore {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    CallRecord.LegMedia media = media(rs);
                     legs.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new CallRecord.LegRecord(
-                            rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)));
+                            rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                            media));
                 }
             }
         }

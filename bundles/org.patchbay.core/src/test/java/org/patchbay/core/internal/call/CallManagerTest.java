@@ -41,6 +41,7 @@ import org.patchbay.api.identity.User;
 import org.patchbay.api.location.Binding;
 import org.patchbay.api.location.LocationService;
 import org.patchbay.api.media.MediaHook;
+import org.patchbay.api.media.MediaStats;
 import org.patchbay.api.media.MediaUnavailableException;
 
 class CallManagerTest {
@@ -68,15 +69,7 @@ class CallManagerTest {
     private CallManager start(int ringTimeout) throws Exception {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:file:" + dir.resolve("db" + ThreadLocalRandom.current().nextInt()) + ";DB_CLOSE_DELAY=-1");
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream("db/calls/V1__calls.sql");
-                Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            String script = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "");
-            for (String sql : script.split(";")) {
-                if (!sql.isBlank()) {
-                    s.execute(sql);
-                }
-            }
-        }
+        migrate(ds);
         CallManager m = new CallManager(new Users(ALICE, BOB, CAROL), new CdrStore(ds), Clock.systemUTC(),
                 config(ringTimeout, 480));
         m.bindLocation(new Locations());
@@ -88,6 +81,21 @@ class CallManagerTest {
         };
         m.bindFactory(factory, Map.of(LegFactory.ADAPTER, "fake"));
         return m;
+    }
+
+    /** Runs the bundle's CDR migrations in order, as the store would. */
+    static void migrate(javax.sql.DataSource ds) throws Exception {
+        for (String script : new String[] {"V1__calls.sql", "V2__leg_media.sql"}) {
+            try (InputStream in = CallManagerTest.class.getClassLoader().getResourceAsStream("db/calls/" + script);
+                    Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "");
+                for (String sql : text.split(";")) {
+                    if (!sql.isBlank()) {
+                        s.execute(sql);
+                    }
+                }
+            }
+        }
     }
 
     @AfterEach
@@ -183,6 +191,27 @@ class CallManagerTest {
         assertEquals("busy", r.endReason());
         assertEquals("callee", r.endedBy());
         assertEquals(486, r.code());
+        assertNoLeaks();
+    }
+
+    @Test
+    void rejectStatusMapTurnsExotelBusyIntoBusyHere() {
+        FakeLeg alice = caller();
+        LegControl a = manager.place(alice, BOB, OFFER, 70);
+        FakeLeg bob = callee(0);
+        bob.next(LegSignal.Connect.class);
+        bob.send(new LegSignal.Reject(480, "4001"));
+        assertEquals(486, alice.next(LegSignal.Reject.class).code());
+        assertEquals("busy", record(a.callId()).endReason());
+        assertNoLeaks();
+        // another phrase with the same status is left alone
+        created.clear();
+        FakeLeg alice2 = caller();
+        manager.place(alice2, BOB, OFFER, 70);
+        FakeLeg bob2 = callee(0);
+        bob2.next(LegSignal.Connect.class);
+        bob2.send(new LegSignal.Reject(480, "Temporarily Unavailable"));
+        assertEquals(480, alice2.next(LegSignal.Reject.class).code());
         assertNoLeaks();
     }
 
@@ -390,6 +419,71 @@ class CallManagerTest {
         a.signal(new LegSignal.Hangup(0, ""));
         await(() -> released.contains(a.callId()));
         assertEquals(List.of("OFFER:" + OFFER, "ANSWER:" + ANSWER), seen);
+    }
+
+    @Test
+    void losingForksReleaseTheirMediaAtOnceAndTheRecordCarriesEveryLegsFinalStats() {
+        bindings.put(BOB, List.of(binding(BOB, "sip:bob@127.0.0.1:5071"), binding(BOB, "sip:bob@127.0.0.1:5072"),
+                binding(BOB, "sip:bob@127.0.0.1:5073")));
+        List<String> releases = new CopyOnWriteArrayList<>();
+        manager.bindMedia(new MediaHook() {
+            @Override
+            public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
+                return sdp;
+            }
+
+            @Override
+            public void release(String callId) {
+                throw new AssertionError("the core calls releaseCall");
+            }
+
+            @Override
+            public List<MediaStats> releaseCall(String callId) {
+                releases.add("call");
+                return List.of(stats(callId + ".caller-ignored", 1), stats(legOf(0), 50), stats(legOf(3), 70));
+            }
+
+            @Override
+            public MediaStats releaseLeg(String callId, String legId) {
+                releases.add(legId);
+                return legId.equals(legOf(2)) ? stats(legId, 3) : null;
+            }
+
+            private String legOf(int i) {
+                return i == 0 ? callerLeg[0] : calleeLegs.get(i - 1);
+            }
+        });
+        FakeLeg alice = caller();
+        LegControl a = manager.place(alice, BOB, OFFER, 70);
+        callerLeg[0] = a.legId();
+        await(() -> created.size() == 3);
+        created.forEach(l -> {
+            l.next(LegSignal.Connect.class);
+            calleeLegs.add(l.control.legId());
+        });
+        created.get(0).send(new LegSignal.Reject(486, "Busy Here"));
+        await(() -> releases.contains(calleeLegs.get(0)));
+        assertEquals(List.of(calleeLegs.get(0)), releases, "the rejected fork at once, the call goes on");
+        created.get(2).send(new LegSignal.Answer(ANSWER));
+        alice.next(LegSignal.Answer.class);
+        await(() -> releases.contains(calleeLegs.get(1)));
+        assertEquals(List.of(calleeLegs.get(0), calleeLegs.get(1)), releases, "the cancelled fork, not the winner");
+        a.signal(new LegSignal.Hangup(0, ""));
+        CallRecord r = record(a.callId());
+        assertEquals(List.of(calleeLegs.get(0), calleeLegs.get(1), "call"), releases);
+        assertEquals(50, r.legs().get(0).media().packetsIn(), "caller");
+        assertNull(r.legs().get(1).media(), "the busy fork had no endpoint");
+        assertEquals(3, r.legs().get(2).media().packetsIn(), "the cancelled fork's stats from its release");
+        CallRecord.LegMedia winner = r.legs().get(3).media();
+        assertEquals(new CallRecord.LegMedia("PCMA/8000", 70, 7000, 71, 7100, 2, 1.5, 12.25, true), winner);
+    }
+
+    private final String[] callerLeg = new String[1];
+    private final List<String> calleeLegs = new CopyOnWriteArrayList<>();
+
+    private static MediaStats stats(String leg, long packets) {
+        return new MediaStats(leg, "127.0.0.1:20000", "127.0.0.1:4000", true, "sendrecv", packets, packets * 100,
+                packets + 1, (packets + 1) * 100, 2, 1.5, 0, 0, 12.25, 0, "PCMA/8000", true);
     }
 
     @Test
@@ -636,6 +730,11 @@ class CallManagerTest {
             @Override
             public int threads() {
                 return 2;
+            }
+
+            @Override
+            public String[] reject_status_map() {
+                return new String[] {"480 4001=486", "bad entry"};
             }
         };
     }

@@ -15,6 +15,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.patchbay.api.media.MediaHook;
+import org.patchbay.media.internal.MediaComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,9 @@ public final class BenchHook {
         if (!path.matches("/[A-Za-z0-9_./-]*[A-Za-z0-9_-]")) {
             throw new IllegalArgumentException("media bench hook: bad path " + path);
         }
-        sessions = new BenchSessions(media, ProcessHandle.current().pid());
+        // the engine terminates SDES on the kit's SRTP legs; the hook and the engine are in this bundle
+        BenchSessions.Sdes sdes = media instanceof MediaComponent c ? c::terminateSdes : null;
+        sessions = new BenchSessions(media, sdes, ProcessHandle.current().pid());
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.http.whiteboard.servlet.pattern", path + "/*");
         props.put("osgi.http.whiteboard.servlet.name", "patchbay-media-bench");

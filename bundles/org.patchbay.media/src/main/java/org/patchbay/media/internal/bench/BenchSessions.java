@@ -14,6 +14,7 @@ import com.google.gson.JsonParser;
 
 import org.patchbay.api.media.MediaHook;
 import org.patchbay.api.media.MediaUnavailableException;
+import org.patchbay.media.internal.srtp.SdesCrypto;
 
 /**
  * The bench hook's sessions: each one is a two-leg call anchored through {@link MediaHook} exactly as the core anchors
@@ -28,7 +29,10 @@ import org.patchbay.api.media.MediaUnavailableException;
  * DELETE {"ids": ["c0"]}  -&gt; {"deleted": 1}
  * </pre>
  *
- * Plain RTP only: the relay passes SDES-SRTP end to end and does not terminate it, so an {@code srtp} key is refused.
+ * A leg with {@code "srtp": "AES_CM_128_HMAC_SHA1_80:<base64 key||salt>"} (the key the generator protects with) offers
+ * {@code RTP/SAVP} with that {@code a=crypto}, and the node terminates SDES on it ({@link Sdes}): it decrypts what the
+ * leg sends and encrypts what the leg gets with a fresh key of its own, returned as that leg's {@code srtp}. So an SRTP
+ * leg and a plain leg make an SRTP-to-RTP call, as the kit's {@code --srtp a} expects.
  */
 public final class BenchSessions {
     /** Call ids of bench sessions carry this prefix, so they never collide with the core's call ids. */
@@ -51,15 +55,33 @@ public final class BenchSessions {
         }
     }
 
-    private record Leg(String id, String a, String b) {
+    /** The engine's SDES termination on one leg ({@code MediaEngine.terminateSdes}). */
+    public interface Sdes {
+        /** @return the node's {@code a=crypto:...} attribute for the leg, or null when SDES cannot be terminated */
+        String terminate(String callId, String legId, String sdp);
+    }
+
+    /** One leg: the generator's address and, for an SRTP leg, the generator's key as an SDES attribute value. */
+    private record Side(String addr, SdesCrypto srtp) {
+    }
+
+    private record Leg(String id, Side a, Side b) {
     }
 
     private final MediaHook media;
+    private final Sdes sdes;
     private final long pid;
     private final Map<String, Boolean> live = new ConcurrentHashMap<>();
 
+    /** Plain RTP legs only (an {@code srtp} key is refused). */
     public BenchSessions(MediaHook media, long pid) {
+        this(media, null, pid);
+    }
+
+    /** @param sdes terminates SDES on SRTP legs; null: SRTP legs are refused */
+    public BenchSessions(MediaHook media, Sdes sdes, long pid) {
         this.media = media;
+        this.sdes = sdes;
         this.pid = pid;
     }
 
@@ -89,6 +111,9 @@ public final class BenchSessions {
             }
         }
         List<Leg> legs = legs(req);
+        if (sdes == null && legs.stream().anyMatch(l -> l.a().srtp() != null || l.b().srtp() != null)) {
+            throw new BenchException(400, "srtp: SRTP legs need the node's media engine, which is not available");
+        }
         List<String> created = new ArrayList<>(legs.size());
         JsonArray sessions = new JsonArray();
         try {
@@ -98,12 +123,14 @@ public final class BenchSessions {
                 }
                 created.add(leg.id());
                 String call = CALL_PREFIX + leg.id();
-                String towardB = media.sdpFor(call, "a", "b", MediaHook.Kind.OFFER, sdp(leg.a(), pt, codec, ptime));
-                String towardA = media.sdpFor(call, "b", "a", MediaHook.Kind.ANSWER, sdp(leg.b(), pt, codec, ptime));
+                String fromA = sdp(leg.a(), pt, codec, ptime);
+                String fromB = sdp(leg.b(), pt, codec, ptime);
+                String towardB = media.sdpFor(call, "a", "b", MediaHook.Kind.OFFER, fromA);
+                String towardA = media.sdpFor(call, "b", "a", MediaHook.Kind.ANSWER, fromB);
                 JsonObject s = new JsonObject();
                 s.addProperty("id", leg.id());
-                s.add("a", relay(towardA));
-                s.add("b", relay(towardB));
+                s.add("a", relay(towardA, srtp(call, "a", leg.a(), fromA)));
+                s.add("b", relay(towardB, srtp(call, "b", leg.b(), fromB)));
                 sessions.add(s);
             }
         } catch (BenchException | RuntimeException e) {
@@ -182,21 +209,34 @@ public final class BenchSessions {
             if (id.isEmpty() || id.length() > MAX_ID || !id.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
                 throw new BenchException(400, "legs: bad session id");
             }
-            out.add(new Leg(id, addr(o, id, "a"), addr(o, id, "b")));
+            out.add(new Leg(id, side(o, id, "a"), side(o, id, "b")));
         }
         return out;
     }
 
-    private static String addr(JsonObject leg, String id, String side) throws BenchException {
+    private static Side side(JsonObject leg, String id, String side) throws BenchException {
         JsonElement e = leg.get(side);
         if (e == null || !e.isJsonObject()) {
             throw new BenchException(400, "session " + id + ": leg " + side + " missing");
         }
         JsonObject o = e.getAsJsonObject();
+        SdesCrypto srtp = null;
         if (o.has("srtp") && !o.get("srtp").isJsonNull()) {
-            throw new BenchException(400, "session " + id + ": SRTP legs are not supported (the relay passes SDES-SRTP"
-                    + " end to end); plain RTP only");
+            String key = string(o, "srtp");
+            int colon = key.indexOf(':');
+            try {
+                if (colon <= 0) {
+                    throw new IllegalArgumentException("SUITE:<base64 key||salt> expected");
+                }
+                srtp = SdesCrypto.parse("crypto:1 " + key.substring(0, colon) + " inline:" + key.substring(colon + 1));
+            } catch (IllegalArgumentException x) {
+                throw new BenchException(400, "session " + id + ": leg " + side + " srtp: " + x.getMessage());
+            }
         }
+        return new Side(addr(o, id, side), srtp);
+    }
+
+    private static String addr(JsonObject o, String id, String side) throws BenchException {
         String addr = string(o, "addr");
         int colon = addr.lastIndexOf(':');
         if (colon <= 0 || !addr.substring(0, colon).matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
@@ -222,19 +262,40 @@ public final class BenchSessions {
         return e.getAsString();
     }
 
-    /** The SDP a plain-RTP phone at {@code addr} would offer or answer. */
-    static String sdp(String addr, int pt, String codec, int ptime) {
+    /** The SDP a phone at {@code addr} would offer or answer: plain RTP, or SDES-SRTP with the side's key. */
+    private static String sdp(Side side, int pt, String codec, int ptime) {
+        return sdp(side.addr(), pt, codec, ptime, side.srtp() == null ? null : "a=" + side.srtp().format());
+    }
+
+    /** The SDP a plain-RTP phone ({@code crypto} null) or an SDES-SRTP phone at {@code addr} would offer or answer. */
+    static String sdp(String addr, int pt, String codec, int ptime, String crypto) {
         int colon = addr.lastIndexOf(':');
         String host = addr.substring(0, colon);
         String port = addr.substring(colon + 1);
         return "v=0\r\no=- 1 1 IN IP4 " + host + "\r\ns=-\r\nc=IN IP4 " + host + "\r\nt=0 0\r\n"
-                + "m=audio " + port + " RTP/AVP " + pt + " 101\r\n"
+                + "m=audio " + port + (crypto == null ? " RTP/AVP " : " RTP/SAVP ") + pt + " 101\r\n"
                 + "a=rtpmap:" + pt + " " + codec + "\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n"
-                + "a=ptime:" + ptime + "\r\na=sendrecv\r\n";
+                + "a=ptime:" + ptime + "\r\na=sendrecv\r\n" + (crypto == null ? "" : crypto + "\r\n");
     }
 
-    /** The relay address of a rewritten SDP: its connection address and first audio port. */
-    static JsonObject relay(String sdp) {
+    /** SDES terminated on an SRTP side: the key the node protects with towards it ({@code SUITE:base64}), else null. */
+    private String srtp(String call, String leg, Side side, String sdp) {
+        if (side.srtp() == null) {
+            return null;
+        }
+        String ours = sdes.terminate(call, leg, sdp);
+        if (ours == null) {
+            throw new IllegalStateException("the media engine did not take the SDES key of leg " + leg);
+        }
+        SdesCrypto c = SdesCrypto.parse(ours);
+        byte[] keySalt = new byte[c.masterKey().length + c.masterSalt().length];
+        System.arraycopy(c.masterKey(), 0, keySalt, 0, c.masterKey().length);
+        System.arraycopy(c.masterSalt(), 0, keySalt, c.masterKey().length, c.masterSalt().length);
+        return c.profile().sdesName() + ":" + java.util.Base64.getEncoder().encodeToString(keySalt);
+    }
+
+    /** The relay address of a rewritten SDP: its connection address and first audio port; {@code srtp} as given. */
+    static JsonObject relay(String sdp, String srtp) {
         String host = null;
         String port = null;
         for (String line : sdp.split("\r?\n")) {
@@ -249,7 +310,11 @@ public final class BenchSessions {
         }
         JsonObject o = new JsonObject();
         o.addProperty("relay", host + ":" + port);
-        o.add("srtp", JsonNull.INSTANCE);
+        if (srtp == null) {
+            o.add("srtp", JsonNull.INSTANCE);
+        } else {
+            o.addProperty("srtp", srtp);
+        }
         return o;
     }
 }

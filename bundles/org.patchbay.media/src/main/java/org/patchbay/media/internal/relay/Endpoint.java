@@ -23,6 +23,8 @@ final class Endpoint {
     private final RtpReceiveStats in = new RtpReceiveStats();
 
     private volatile MediaDescription sdp;
+    // what the packet path needs from sdp, resolved once per SDP (written before sdp, so a reader of sdp sees it)
+    private volatile Resolved resolved = Resolved.NONE;
     private volatile Endpoint peer;
     private volatile boolean unlatch;
     private volatile WebRtcLeg webrtc;
@@ -36,6 +38,11 @@ final class Endpoint {
     private int lastSeqOut;
     private int lastTsOut;
     private int lastSsrcOut;
+    private boolean streamOut; // a stream has been sent (relayed or generated): the fields above describe it
+    private int nextEventTs;   // the earliest RTP timestamp a new event may take (after the last event generated)
+    private boolean eventsSent;
+    private int lastPtIn = -1; // loop thread: the last audio payload type the party sent
+    private volatile RtpMap codecs = RtpMap.EMPTY;
 
     // loop thread only (volatile where the API reads them)
     private volatile InetSocketAddress latchedRtp;
@@ -87,11 +94,43 @@ final class Endpoint {
         if (old != null && d.address() != null && (!d.address().equals(old.address()) || d.port() != old.port())) {
             unlatch = true;
         }
+        resolved = Resolved.of(d);
         sdp = d;
+    }
+
+    /**
+     * The party's SDP as the packet path uses it, resolved once per SDP instead of per packet: where it receives RTP
+     * and RTCP (addresses built once, not per packet) and the clock rate of every payload type (8000 when unknown).
+     */
+    private record Resolved(InetSocketAddress rtp, InetSocketAddress rtcp, int[] clocks, int reportClock) {
+        static final Resolved NONE = new Resolved(null, null, null, 8000);
+
+        static Resolved of(MediaDescription d) {
+            int[] c = d.clocks();
+            int report = 0;
+            for (int pt = 0; pt < c.length; pt++) {
+                if (report == 0 && c[pt] > 0 && pt != d.eventType()) {
+                    report = c[pt]; // the first audio payload type's clock: RTCP jitter is in its units
+                }
+                if (c[pt] <= 0) {
+                    c[pt] = 8000;
+                }
+            }
+            return new Resolved(d.rtp(), d.rtcp(), c, report > 0 ? report : c.length > 0 ? c[0] : 8000);
+        }
+
+        int clock(int pt) {
+            return clocks == null || pt >= clocks.length ? 8000 : clocks[pt];
+        }
     }
 
     MediaDescription description() {
         return sdp;
+    }
+
+    /** The codec names of the party's SDP, for the statistics. */
+    void codecs(RtpMap m) {
+        codecs = m;
     }
 
     /** Where digits go that this party sends as RFC 4733 to a WebRTC peer (which cannot hand them to its page). */
@@ -204,18 +243,20 @@ final class Endpoint {
 
     private boolean validSource(InetSocketAddress source, boolean onRtcpPort) {
         if (onRtcpPort) {
-            if (latchedRtcp == null) {
+            InetSocketAddress l = latchedRtcp;
+            if (l == null) {
                 latchedRtcp = source;
                 return true;
             }
-            return latchedRtcp.equals(source);
+            return l == source || l.equals(source);
         }
         InetSocketAddress l = latchedRtp;
         if (l == null) {
             latchedRtp = source;
             return true;
         }
-        return l.equals(source);
+        // the JDK hands out the same sender address object while the sender does not change: mostly no compare
+        return l == source || l.equals(source);
     }
 
     private void receiveRtp(ByteBuffer buf, int len, long now) {
@@ -227,10 +268,14 @@ final class Endpoint {
         bytesIn += len;
         MediaDescription d = sdp;
         int pt = buf.get(1) & 0x7f;
-        int clock = d == null ? 8000 : d.clock(pt);
+        int clock = resolved.clock(pt);
         long arrival = (now - created) / 1000 * clock / 1_000_000;
+        boolean audio = d == null || pt != d.eventType();
         in.update(buf.getInt(8) & 0xffffffffL, buf.getShort(2) & 0xffff, buf.getInt(4) & 0xffffffffL, arrival, clock,
-                d == null || pt != d.eventType());
+                audio);
+        if (audio) {
+            lastPtIn = pt;
+        }
         Endpoint p = peer;
         if (p == null || p.peer != this || d == null || !d.sends()) {
             droppedIn++;
@@ -280,10 +325,8 @@ final class Endpoint {
         }
         Endpoint p = peer;
         if (report.block) {
-            MediaDescription d = sdp;
             reportedLost = report.cumulativeLost;
-            int clock = d == null ? 8000 : d.clock(firstPayloadClockType(d));
-            reportedJitterMs = report.jitter * 1000.0 / clock;
+            reportedJitterMs = report.jitter * 1000.0 / resolved.reportClock();
             if (report.lsr != 0 && report.lsr == srMiddleSent) {
                 long rtt = now - srSentAt - report.dlsr * 1_000_000_000L / 65536;
                 if (rtt >= 0) {
@@ -296,74 +339,125 @@ final class Endpoint {
         }
     }
 
-    private static int firstPayloadClockType(MediaDescription d) {
-        int[] clocks = d.clocks();
-        for (int pt = 0; pt < clocks.length; pt++) {
-            if (clocks[pt] > 0 && pt != d.eventType()) {
-                return pt;
-            }
-        }
-        return 0;
-    }
-
     /** Sends an RTP packet from the peer to this party, when this party wants media. */
     private void sendRtp(ByteBuffer buf, int len) {
         MediaDescription d = sdp;
         WebRtcLeg w = webrtc;
         if (w != null) {
-            if (d != null && d.port() != 0 && d.direction().receives() && w.sendRtp(buf, len)) {
-                packetsOut++;
-                bytesOut += len;
+            if (d != null && d.port() != 0 && d.direction().receives()) {
+                track(buf);
+                if (w.sendRtp(buf, len)) {
+                    packetsOut++;
+                    bytesOut += len;
+                }
             }
             return;
         }
         if (d == null || !d.receives()) {
             return;
         }
-        InetSocketAddress to = latchedRtp != null ? latchedRtp : d.rtp();
+        InetSocketAddress to = latchedRtp != null ? latchedRtp : resolved.rtp();
         if (to == null) {
             return;
         }
-        if (seqOffset != 0) {
-            buf.putShort(2, (short) (buf.getShort(2) + seqOffset)); // room for the events the node inserted
-        }
-        lastSeqOut = buf.getShort(2) & 0xffff;
-        lastTsOut = buf.getInt(4);
-        lastSsrcOut = buf.getInt(8);
+        track(buf);
         if (send(ports.rtp(), secure(buf, false), to)) {
             packetsOut++;
             bytesOut += len;
         }
     }
 
-    /** Whether the node can insert RFC 4733 events towards this plain party: it negotiated them and gets media. */
-    boolean takesEvents() {
-        MediaDescription d = sdp;
-        return webrtc == null && d != null && d.receives() && d.eventType() >= 0 && packetsOut > 0;
+    /**
+     * The relayed stream towards this party (loop thread): renumbered after the events the node inserted, and noted so
+     * that the next inserted event fits into it.
+     */
+    private void track(ByteBuffer buf) {
+        if (seqOffset != 0) {
+            buf.putShort(2, (short) (buf.getShort(2) + seqOffset)); // room for the events the node inserted
+        }
+        lastSeqOut = buf.getShort(2) & 0xffff;
+        lastTsOut = buf.getInt(4);
+        lastSsrcOut = buf.getInt(8);
+        streamOut = true;
     }
 
-    /** The RTP timestamp for an event the node starts now: the frame after the last one sent. */
-    int nextTimestamp() {
-        return lastTsOut + 160;
+    /** Whether the node can insert INFO digits as RFC 4733 towards this plain party that already gets media. */
+    boolean takesEvents() {
+        return webrtc == null && eventRefusal() == null && packetsOut > 0;
     }
 
     /**
-     * Sends one RFC 4733 packet (loop thread) into the stream towards this plain party, in the relayed stream's SSRC
-     * and sequence space (later relayed packets are renumbered after it).
+     * Why the node cannot send RFC 4733 events to this party now, or null when it can: it must have sent SDP that
+     * receives and negotiates telephone-event, and a WebRTC party must have DTLS-SRTP up.
+     */
+    String eventRefusal() {
+        MediaDescription d = sdp;
+        WebRtcLeg w = webrtc;
+        if (d == null) {
+            return "its party has sent no SDP yet";
+        }
+        if (d.eventType() < 0) {
+            return w != null ? "the browser did not negotiate telephone-event (RFC 4733), so it cannot take generated "
+                    + "DTMF; nothing was sent" : "its party did not negotiate telephone-event (RFC 4733)";
+        }
+        if (d.port() == 0 || !d.receives()) {
+            return "its party receives no media (on hold, inactive or rejected)";
+        }
+        if (w != null && !w.secured()) {
+            return "DTLS-SRTP with the browser is not established yet";
+        }
+        return null;
+    }
+
+    /** The RTP clock rate of this party's telephone-event (8000 when the SDP gives none). */
+    int eventClock() {
+        MediaDescription d = sdp;
+        int c = d == null || d.eventType() < 0 ? 0 : d.clock(d.eventType());
+        return c > 0 ? c : 8000;
+    }
+
+    /**
+     * The RTP timestamp for an event the node starts now (loop thread): the frame (20 ms) after the last packet sent,
+     * and after the end of the last event the node generated.
+     */
+    int nextTimestamp() {
+        if (!streamOut) {
+            java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+            lastSsrcOut = r.nextInt(); // nothing relayed yet: the node's own stream (RFC 3550 random initial values)
+            lastSeqOut = r.nextInt(0x10000);
+            lastTsOut = r.nextInt();
+            streamOut = true;
+        }
+        int ts = lastTsOut + eventClock() / 50;
+        return eventsSent && ts - nextEventTs < 0 ? nextEventTs : ts;
+    }
+
+    /**
+     * Sends one RFC 4733 packet (loop thread) into the stream towards this party, in the relayed stream's SSRC and
+     * sequence space (later relayed packets are renumbered after it); SRTP-protected on WebRTC and SDES legs.
+     *
+     * @param start    the event's first packet: RTP marker bit set
+     * @param end      an end packet (E bit)
+     * @param duration in units of the telephone-event clock
      */
     void sendEvent(int event, boolean start, boolean end, int duration, int timestamp) {
         MediaDescription d = sdp;
-        InetSocketAddress to = latchedRtp != null ? latchedRtp : d == null ? null : d.rtp();
+        WebRtcLeg w = webrtc;
+        InetSocketAddress to = w != null ? w.target() : latchedRtp != null ? latchedRtp : d == null ? null : d.rtp();
         if (d == null || d.eventType() < 0 || to == null) {
             return;
         }
         seqOffset++;
         lastSeqOut = (lastSeqOut + 1) & 0xffff;
+        if (end) {
+            nextEventTs = timestamp + duration + eventClock() / 50;
+            eventsSent = true;
+        }
         ByteBuffer p = ByteBuffer.allocate(16);
         p.put((byte) 0x80).put((byte) ((start ? 0x80 : 0) | d.eventType())).putShort((short) lastSeqOut)
                 .putInt(timestamp).putInt(lastSsrcOut).put((byte) event).put((byte) ((end ? 0x80 : 0) | 10))
                 .putShort((short) Math.min(duration, 0xffff)).flip();
-        if (send(ports.rtp(), secure(p, false), to)) {
+        if (w != null ? w.sendRtp(p, 16) : send(ports.rtp(), secure(p, false), to)) {
             packetsOut++;
             bytesOut += 16;
         }
@@ -385,8 +479,9 @@ final class Endpoint {
         }
         Endpoint p = peer;
         boolean mux = d.mux() && p != null && p.sdp != null && p.sdp.mux();
-        InetSocketAddress to = mux ? (latchedRtp != null ? latchedRtp : d.rtp())
-                : (latchedRtcp != null ? latchedRtcp : d.rtcp());
+        Resolved r = resolved;
+        InetSocketAddress to = mux ? (latchedRtp != null ? latchedRtp : r.rtp())
+                : (latchedRtcp != null ? latchedRtcp : r.rtcp());
         if (to == null) {
             return;
         }
@@ -427,7 +522,16 @@ final class Endpoint {
         return new MediaStats(legId, localAddress + ":" + ports.rtpPort(),
                 target == null ? "" : target.getAddress().getHostAddress() + ":" + target.getPort(), l != null,
                 d == null ? "" : direction(d), packetsIn, bytesIn, packetsOut, bytesOut, in.lost(), in.jitterMs(),
-                reportedLost, reportedJitterMs, rttMs, droppedIn + (w == null ? 0 : w.dropped()));
+                reportedLost, reportedJitterMs, rttMs, droppedIn + (w == null ? 0 : w.dropped()), codec(d),
+                w != null ? w.secured() : sdes != null);
+    }
+
+    /** {@code encoding/clock} of the last audio payload type received, else of the first one in the party's SDP. */
+    private String codec(MediaDescription d) {
+        RtpMap m = codecs;
+        int pt = lastPtIn;
+        String name = pt >= 0 ? m.name(pt) : null;
+        return name != null ? name : m.first();
     }
 
     private static String direction(MediaDescription d) {

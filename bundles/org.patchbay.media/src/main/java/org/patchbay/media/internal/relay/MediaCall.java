@@ -51,6 +51,31 @@ final class MediaCall {
         return offered.getOrDefault(legId, List.of());
     }
 
+    /**
+     * Takes a leg out of the call (signalling thread): legs that pointed at it point at another leg that points at them
+     * and has SDP, else nowhere, so its media stops at once.
+     */
+    Endpoint remove(String legId) {
+        Endpoint gone = legs.remove(legId);
+        offered.remove(legId);
+        if (gone == null) {
+            return null;
+        }
+        for (Endpoint e : legs.values()) {
+            if (e.peer() == gone) {
+                Endpoint next = null;
+                for (Endpoint c : legs.values()) {
+                    if (c != e && c.peer() == e && c.description() != null) {
+                        next = c;
+                    }
+                }
+                e.peer(next);
+            }
+        }
+        gone.peer(null);
+        return gone;
+    }
+
     List<Endpoint> endpoints() {
         return new ArrayList<>(legs.values());
     }

@@ -5,7 +5,6 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -21,6 +20,10 @@ final class SessionCipher {
     private final Mac mac;
     private final byte[] iv;
     private final byte[] macOut = new byte[20];
+    // AES-CM: counter blocks and their keystream, grown to the largest packet seen (the ECB cipher is keyed once, so
+    // a packet costs no Cipher.init, which re-checks the key and allocates)
+    private byte[] counters = new byte[0];
+    private byte[] keystream = new byte[0];
 
     SessionCipher(SrtpProfile profile, byte[] masterKey, byte[] masterSalt, boolean rtcp) {
         this(profile,
@@ -38,7 +41,10 @@ final class SessionCipher {
         this.key = new SecretKeySpec(sessionKey, "AES");
         this.salt = sessionSalt.clone();
         try {
-            this.cipher = Cipher.getInstance(profile.aead() ? "AES/GCM/NoPadding" : "AES/CTR/NoPadding");
+            this.cipher = Cipher.getInstance(profile.aead() ? "AES/GCM/NoPadding" : "AES/ECB/NoPadding");
+            if (!profile.aead()) {
+                this.cipher.init(Cipher.ENCRYPT_MODE, key);
+            }
             if (profile.aead()) {
                 this.mac = null;
                 this.iv = new byte[12];
@@ -76,11 +82,35 @@ final class SessionCipher {
         }
     }
 
-    /** AES-CM encrypts or decrypts {@code len} bytes in place. */
+    /**
+     * AES-CM encrypts or decrypts {@code len} bytes in place: the keystream is AES-ECB over the counter blocks IV + i
+     * (RFC 3711 §4.1.1; the IV's low 16 bits are zero, so block i just sets them), XORed onto the data.
+     */
     void ctr(byte[] buf, int off, int len, int ssrc, long index) throws GeneralSecurityException {
+        if (len <= 0) {
+            return;
+        }
         counterIv(ssrc, index);
-        cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
-        cipher.doFinal(buf, off, len, buf, off);
+        int blocks = (len + 15) >>> 4;
+        if (blocks > 0x10000) {
+            throw new GeneralSecurityException("AES-CM: packet too long");
+        }
+        int n = blocks << 4;
+        if (counters.length < n) {
+            counters = new byte[n];
+            keystream = new byte[n];
+        }
+        byte[] c = counters;
+        for (int b = 0, at = 0; b < blocks; b++, at += 16) {
+            System.arraycopy(iv, 0, c, at, 14);
+            c[at + 14] = (byte) (b >>> 8);
+            c[at + 15] = (byte) b;
+        }
+        byte[] k = keystream;
+        cipher.doFinal(c, 0, n, k, 0);
+        for (int i = 0; i < len; i++) {
+            buf[off + i] ^= k[i];
+        }
     }
 
     /** HMAC-SHA1 over {@code buf[off, off+len)} and the optional 4-byte trailer; returns the 20-byte scratch. */

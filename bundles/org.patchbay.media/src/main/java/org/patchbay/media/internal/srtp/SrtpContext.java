@@ -28,6 +28,9 @@ public final class SrtpContext {
     private final SessionCipher rtcp;
     private final Map<Integer, RtpStream> rtpStreams = new HashMap<>();
     private final Map<Integer, RtcpStream> rtcpStreams = new HashMap<>();
+    // the last RTP stream looked up: a call has one SSRC per direction, so mostly no boxed map lookup per packet
+    private int lastSsrc;
+    private RtpStream lastStream;
     private final byte[] trailer = new byte[4];
     private final byte[] mki;
     private long malformed;
@@ -94,7 +97,7 @@ public final class SrtpContext {
         }
         int seq = RtpHeader.sequence(buf, off);
         int ssrc = RtpHeader.ssrc(buf, off);
-        RtpStream stream = rtpStreams.get(ssrc);
+        RtpStream stream = rtpStream(ssrc);
         if (stream == null) {
             if (rtpStreams.size() >= MAX_STREAMS) {
                 malformed++;
@@ -102,6 +105,8 @@ public final class SrtpContext {
             }
             stream = new RtpStream(seq);
             rtpStreams.put(ssrc, stream);
+            lastSsrc = ssrc;
+            lastStream = stream;
         }
         long index = stream.estimate(seq);
         if (!stream.window.isFresh(index)) {
@@ -138,7 +143,7 @@ public final class SrtpContext {
         }
         int seq = RtpHeader.sequence(buf, off);
         int ssrc = RtpHeader.ssrc(buf, off);
-        RtpStream stream = rtpStreams.get(ssrc);
+        RtpStream stream = rtpStream(ssrc);
         if (stream == null && rtpStreams.size() >= MAX_STREAMS) {
             malformed++;
             return REJECTED;
@@ -172,9 +177,24 @@ public final class SrtpContext {
         }
         if (stream == null) {
             rtpStreams.put(ssrc, s);
+            lastSsrc = ssrc;
+            lastStream = s;
         }
         s.update(index);
         return plain;
+    }
+
+    private RtpStream rtpStream(int ssrc) {
+        RtpStream last = lastStream;
+        if (last != null && ssrc == lastSsrc) {
+            return last;
+        }
+        RtpStream s = rtpStreams.get(ssrc);
+        if (s != null) {
+            lastSsrc = ssrc;
+            lastStream = s;
+        }
+        return s;
     }
 
     /**

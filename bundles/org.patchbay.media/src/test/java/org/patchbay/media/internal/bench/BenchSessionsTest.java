@@ -12,6 +12,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.google.gson.JsonObject;
@@ -22,11 +23,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.patchbay.api.media.MediaHook;
 import org.patchbay.media.internal.relay.MediaEngine;
+import org.patchbay.media.internal.srtp.SdesCrypto;
+import org.patchbay.media.internal.srtp.SrtpContext;
 
 /** The bench hook's JSON and session lifecycle against a real media engine over loopback UDP. */
 class BenchSessionsTest {
     private MediaEngine engine;
     private BenchSessions sessions;
+    private MediaHook hook;
     private DatagramSocket a;
     private DatagramSocket b;
 
@@ -44,7 +48,7 @@ class BenchSessionsTest {
                     public void end(String callId, String reason) {
                     }
                 });
-        MediaHook hook = new MediaHook() {
+        hook = new MediaHook() {
             @Override
             public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
                 return engine.sdpFor(callId, fromLeg, toLeg, kind, sdp);
@@ -133,6 +137,43 @@ class BenchSessionsTest {
         try (DatagramSocket again = new DatagramSocket(ra); DatagramSocket again2 = new DatagramSocket(rb)) {
             assertTrue(again.isBound() && again2.isBound());
         }
+    }
+
+    @Test
+    void srtpLegIsTerminatedByTheNode() throws Exception {
+        BenchSessions srtp = new BenchSessions(hook, engine::terminateSdes, 4242);
+        byte[] keySalt = new byte[30];
+        ThreadLocalRandom.current().nextBytes(keySalt);
+        String ours = "AES_CM_128_HMAC_SHA1_80:" + Base64.getEncoder().encodeToString(keySalt);
+        JsonObject out = srtp.create("{\"legs\": [{\"id\": \"s0\", \"a\": {\"addr\": \"127.0.0.1:" + a.getLocalPort()
+                + "\", \"srtp\": \"" + ours + "\"}, \"b\": {\"addr\": \"127.0.0.1:" + b.getLocalPort()
+                + "\", \"srtp\": null}}]}");
+        JsonObject s = out.getAsJsonArray("sessions").get(0).getAsJsonObject();
+        assertTrue(s.getAsJsonObject("b").get("srtp").isJsonNull());
+        String theirs = s.getAsJsonObject("a").get("srtp").getAsString();
+        assertTrue(theirs.startsWith("AES_CM_128_HMAC_SHA1_80:"), theirs);
+        assertNotEquals(ours, theirs, "the node protects with a key of its own");
+        SrtpContext send = SdesCrypto.parse("crypto:1 " + ours.replace(":", " inline:")).context();
+        SrtpContext receive = SdesCrypto.parse("crypto:1 " + theirs.replace(":", " inline:")).context();
+
+        // A -> B: SRTP in, plain RTP out
+        byte[] plain = rtp(5);
+        byte[] wire = java.util.Arrays.copyOf(plain, plain.length + 10);
+        int n = send.protectRtp(wire, 0, plain.length);
+        a.send(new DatagramPacket(wire, n, addr(s, "a")));
+        DatagramPacket got = new DatagramPacket(new byte[2048], 2048);
+        b.receive(got);
+        assertArrayEquals(plain, java.util.Arrays.copyOf(got.getData(), got.getLength()), "decrypted for B");
+        // B -> A: plain RTP in, SRTP out under the node's key
+        byte[] back = rtp(6);
+        b.send(new DatagramPacket(back, back.length, addr(s, "b")));
+        got = new DatagramPacket(new byte[2048], 2048);
+        a.receive(got);
+        assertEquals(back.length + 10, got.getLength(), "an 80-bit tag added");
+        byte[] in = java.util.Arrays.copyOf(got.getData(), got.getLength());
+        assertEquals(back.length, receive.unprotectRtp(in, 0, in.length));
+        assertArrayEquals(back, java.util.Arrays.copyOf(in, back.length), "encrypted for A under the node's key");
+        srtp.clear();
     }
 
     @Test

@@ -155,10 +155,7 @@ class TranscodingEngineTest {
             }
         }
         assertTrue(got >= 40, "the phone heard the browser: " + got + " packets");
-        int from = 10 * 160;
-        double energy = Tone.energy(heard, from, (got - 10) * 160);
-        assertTrue(energy > 8000.0 * 8000 / 2 * 0.4, "energy " + energy);
-        assertTrue(Tone.goertzel(heard, from, (got - 10) * 160, 1000, 8000) * 2 > energy * 0.8, "1 kHz at the phone");
+        assertTrue(toneFrames(heard, 10, got, 1000) >= (got - 10) * 0.8, "1 kHz at the phone");
 
         // an RFC 4733 event from the browser (telephone-event/48000) reaches the phone as 101 in 8 kHz
         byte[] ev = {3, (byte) 0x8a, (byte) (9600 >> 8), (byte) (9600 & 0xff)};
@@ -199,10 +196,22 @@ class TranscodingEngineTest {
             }
         }
         assertTrue(frames >= 40, "the browser heard the phone: " + frames + " frames");
-        double e2 = Tone.energy(browserHeard, from, (frames - 10) * 160);
-        assertTrue(e2 > 8000.0 * 8000 / 2 * 0.4, "energy " + e2);
-        assertTrue(Tone.goertzel(browserHeard, from, (frames - 10) * 160, 600, 8000) * 2 > e2 * 0.8,
-                "600 Hz at the browser");
+        assertTrue(toneFrames(browserHeard, 10, frames, 600) >= (frames - 10) * 0.8, "600 Hz at the browser");
+    }
+
+    /**
+     * The 20 ms frames from {@code first} to {@code count} that carry the tone: energy above 40 % of the sent tone's
+     * and most of it at {@code hz} (per frame, so a lost packet's phase jump does not matter).
+     */
+    private static int toneFrames(short[] pcm, int first, int count, double hz) {
+        int n = 0;
+        for (int f = first; f < count; f++) {
+            double energy = Tone.energy(pcm, f * 160, 160);
+            if (energy > 8000.0 * 8000 / 2 * 0.4 && Tone.goertzel(pcm, f * 160, 160, hz, 8000) * 2 > energy * 0.8) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Test

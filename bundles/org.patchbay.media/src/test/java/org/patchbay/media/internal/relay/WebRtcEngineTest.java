@@ -332,6 +332,53 @@ class WebRtcEngineTest {
     }
 
     @Test
+    void generatedDtmfReachesABrowserAsSrtpInTheRelayedStreamAndABrowserWithoutTelephoneEventIsRefused()
+            throws Exception {
+        engine();
+        browser = new Browser();
+        phone = new Phone(6161);
+        String offer = engine.sdpFor("w4", "w4.1", "w4.2", Kind.OFFER, phone.sdp(), Profile.WEBRTC);
+        String answer = browser.sdp("passive").replace("111 63 9 0 8 13 110 126", "0 101")
+                .replace("a=rtpmap:110 telephone-event/48000\r\n", "")
+                .replace("a=rtpmap:126 telephone-event/8000", "a=rtpmap:101 telephone-event/8000");
+        String toPhone = engine.sdpFor("w4", "w4.2", "w4.1", Kind.ANSWER, answer, Profile.UNKNOWN);
+        IllegalStateException early = assertThrows(IllegalStateException.class,
+                () -> engine.sendDtmf("w4", "w4.2", "1", 100));
+        assertTrue(early.getMessage().contains("DTLS-SRTP"), early.getMessage());
+        DtlsSrtpKeys keys = secure(offer, false);
+        assertTwoWayAudio(keys, Phone.port(toPhone)); // the browser got one packet of the phone's stream
+
+        assertTrue(engine.sendDtmf("w4", "w4.2", "*", 100));
+        SrtpContext receive = keys.receiveContext();
+        int seq = -1;
+        for (int i = 0; i < 5; i++) {
+            byte[] in = browser.nextMedia(2000);
+            assertNotNull(in, "SRTP event packet " + i);
+            int n = receive.unprotectRtp(in, 0, in.length);
+            assertEquals(16, n, "an RFC 4733 packet the browser's keys decrypt");
+            ByteBuffer b = ByteBuffer.wrap(in, 0, n);
+            assertEquals(i == 0 ? 0x80 | 101 : 101, b.get(1) & 0xff, "payload type 101, marker on the first");
+            assertEquals((int) phone.ssrc, b.getInt(8), "the relayed stream's SSRC");
+            seq = i == 0 ? b.getShort(2) & 0xffff : seq;
+            assertEquals(seq + i, b.getShort(2) & 0xffff);
+            assertEquals(10, b.get(12), "event 10: *");
+            assertEquals(i >= 2, (b.get(13) & 0x80) != 0, "end bit on the last three");
+        }
+        assertEquals(1, seq, "after the phone's one packet (sequence 0)");
+        assertTrue(engine.stats("w4").stream().anyMatch(s -> s.legId().equals("w4.2") && s.srtp()));
+
+        // a browser that answered without telephone-event gets nothing, with a clear reason
+        String plainOffer = engine.sdpFor("w5", "w5.1", "w5.2", Kind.OFFER, phone.sdp(), Profile.WEBRTC);
+        assertNotNull(plainOffer);
+        engine.sdpFor("w5", "w5.2", "w5.1", Kind.ANSWER, browser.sdp("passive").replace("111 63 9 0 8 13 110 126", "0")
+                .replace("a=rtpmap:110 telephone-event/48000\r\na=rtpmap:126 telephone-event/8000\r\n", ""),
+                Profile.UNKNOWN);
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> engine.sendDtmf("w5", "w5.2", "1", 100));
+        assertTrue(refused.getMessage().contains("did not negotiate telephone-event"), refused.getMessage());
+    }
+
+    @Test
     void aBrowserWithAnotherCertificateThanItsFingerprintGetsNoKeysAndNoMedia() throws Exception {
         engine();
         browser = new Browser();

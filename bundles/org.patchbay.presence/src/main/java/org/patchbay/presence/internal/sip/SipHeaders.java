@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
+import javax.sip.header.ContactHeader;
 import javax.sip.header.EventHeader;
 import javax.sip.header.ExpiresHeader;
 import javax.sip.header.RouteHeader;
@@ -71,5 +72,11 @@ final class SipHeaders {
         }
         r.setLrParam();
         return node.headerFactory().createRouteHeader(node.addressFactory().createAddress(r));
+    }
+
+    /** A Contact header with the node's own URI on {@code transport}. */
+    static ContactHeader contact(SipNode node, String transport) throws ParseException {
+        SipURI local = node.localUri(transport);
+        return node.headerFactory().createContactHeader(node.addressFactory().createAddress(local));
     }
 }

@@ -70,7 +70,7 @@ public final class SipPresence implements SipRequestHandler, SipDialogListener, 
         notifier = new Notifier(node, presence, directory, store, config, tracker, executor, clock, this);
         executor.execute(() -> {
             tracker.seed(calls.calls());
-            notifier.recover();
+            new RestartRecovery(node, store, clock).run();
         });
         executor.scheduleWithFixedDelay(notifier::sweep, 1, 1, TimeUnit.SECONDS);
     }

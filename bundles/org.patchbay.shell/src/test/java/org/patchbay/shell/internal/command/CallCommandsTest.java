@@ -42,7 +42,7 @@ class CallCommandsTest {
     void setUp() {
         commands.bindCalls(calls);
         commands.bindRecords(calls);
-        gogo = new Gogo().register("pb", commands, "calls", "hangup", "cdr");
+        gogo = new Gogo().register("pb", commands, "calls", "hangup", "cdr", "dtmf");
     }
 
     @AfterEach
@@ -131,6 +131,78 @@ class CallCommandsTest {
         assertEquals("2 of 25 records", gogo.run("pb:cdr 2").split("\n")[3]);
         Exception e = assertThrows(Exception.class, () -> gogo.run("pb:cdr 0"));
         assertEquals("pb:cdr: count must be 1..10000, got 0", e.toString());
+    }
+
+    @Test
+    void verboseCdrShowsEachLegsFinalMedia() throws Exception {
+        records.add(new CallRecord("c1", "alice@example.com", "bob@example.com", List.of(
+                new CallRecord.LegRecord("c1.1", "sip", "alice@example.com", "caller", "hung up",
+                        new CallRecord.LegMedia("PCMU/8000", 250, 43000, 248, 42656, 2, 0.44, 1.5, false)),
+                new CallRecord.LegRecord("c1.2", "sip", "bob@example.com", "callee", "busy"),
+                new CallRecord.LegRecord("c1.3", "sip", "bob@example.com", "callee", "answered",
+                        new CallRecord.LegMedia("", 248, 42656, 250, 43000, 0, 0, -1, true))),
+                NOW, NOW.plusSeconds(1), NOW.plusSeconds(6), "normal", "caller", 200));
+        String[] lines = gogo.run("pb:cdr -v").split("\n");
+        assertTrue(lines[1].startsWith("c1 "), lines[1]);
+        assertEquals("  leg c1.1 caller sip (hung up): PCMU/8000; in 250 pkt 43000 B lost 2 jitter 0.4 ms; "
+                + "out 248 pkt 42656 B; rtt 1.5 ms", lines[2]);
+        assertEquals("  leg c1.2 callee sip (busy): no media", lines[3]);
+        assertEquals("  leg c1.3 callee sip (answered): codec ? srtp; in 248 pkt 42656 B lost 0 jitter 0.0 ms; "
+                + "out 250 pkt 43000 B; rtt -", lines[4]);
+        assertEquals("1 of 1 record", lines[5]);
+        assertEquals(3, gogo.run("pb:cdr").split("\n").length, "without -v: the table only");
+        assertEquals(6, gogo.run("pb:cdr -v 1").split("\n").length, "-v with a count");
+    }
+
+    @Test
+    void dtmfGoesToTheNamedLegThroughTheMediaEngineAndRefusalsAreOneLine() throws Exception {
+        live.add(new CallInfo("c1", Party.of(Aor.parse("a@x.org")), Party.of(Aor.parse("b@x.org")), "answered", NOW,
+                NOW, List.of(new CallInfo.LegInfo("c1.1", "sip", Party.of(Aor.parse("a@x.org")), "answered", Map.of()),
+                        new CallInfo.LegInfo("c1.2", "sip", Party.of(Aor.parse("b@x.org")), "ended", Map.of()),
+                        new CallInfo.LegInfo("c1.3", "sip", Party.of(Aor.parse("b@x.org")), "answered", Map.of()))));
+        Exception none = assertThrows(Exception.class, () -> gogo.run("pb:dtmf c1 callee 1"));
+        assertEquals("pb:dtmf: media engine unavailable (bundle org.patchbay.media not active)", none.toString());
+        List<String> sent = new ArrayList<>();
+        commands.bindMedia(new MediaService() {
+            @Override
+            public List<MediaStats> stats(String callId) {
+                return List.of();
+            }
+
+            @Override
+            public int calls() {
+                return 1;
+            }
+
+            @Override
+            public int endpoints() {
+                return 3;
+            }
+
+            @Override
+            public boolean sendDtmf(String callId, String legId, String digits, int durationMillis) {
+                if (digits.contains("x")) {
+                    throw new IllegalArgumentException("digits: 'x' is not one of 0-9 * # A-D");
+                }
+                if (legId.equals("c1.2")) {
+                    return false;
+                }
+                sent.add(callId + " " + legId + " " + digits + " " + durationMillis);
+                return true;
+            }
+        });
+        assertEquals("sending DTMF 12# to leg c1.3 of call c1", gogo.run("pb:dtmf c1 callee 12#"));
+        assertEquals("sending DTMF 5 to leg c1.1 of call c1", gogo.run("pb:dtmf c1 caller 5 250"));
+        assertEquals("sending DTMF 9 to leg c1.3 of call c1", gogo.run("pb:dtmf c1 c1.3 9"));
+        assertEquals(List.of("c1 c1.3 12# 100", "c1 c1.1 5 250", "c1 c1.3 9 100"), sent);
+        assertEquals("pb:dtmf: digits: 'x' is not one of 0-9 * # A-D",
+                assertThrows(Exception.class, () -> gogo.run("pb:dtmf c1 caller 1x")).toString());
+        assertEquals("pb:dtmf: the media engine anchors no leg c1.2 of call c1",
+                assertThrows(Exception.class, () -> gogo.run("pb:dtmf c1 c1.2 1")).toString());
+        assertEquals("pb:dtmf: no live call 'c9' (see pb:calls)",
+                assertThrows(Exception.class, () -> gogo.run("pb:dtmf c9 caller 1")).toString());
+        assertTrue(assertThrows(Exception.class, () -> gogo.run("pb:dtmf c1 c1.7 1")).toString()
+                .startsWith("pb:dtmf: call c1 has no leg 'c1.7'"));
     }
 
     @Test

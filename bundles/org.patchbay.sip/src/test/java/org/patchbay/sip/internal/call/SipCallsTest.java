@@ -73,12 +73,14 @@ class SipCallsTest {
         JdbcDataSource ds = new JdbcDataSource();
         // a fresh database per test: ports (and so a port-based name) repeat within one JVM
         ds.setURL("jdbc:h2:mem:calls-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        try (InputStream in = CallManager.class.getClassLoader().getResourceAsStream("db/calls/V1__calls.sql");
-                Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            for (String sql : new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "")
-                    .split(";")) {
-                if (!sql.isBlank()) {
-                    st.execute(sql);
+        for (String script : new String[] {"V1__calls.sql", "V2__leg_media.sql"}) { // the core's CDR migrations
+            try (InputStream in = CallManager.class.getClassLoader().getResourceAsStream("db/calls/" + script);
+                    Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                for (String sql : new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "")
+                        .split(";")) {
+                    if (!sql.isBlank()) {
+                        st.execute(sql);
+                    }
                 }
             }
         }

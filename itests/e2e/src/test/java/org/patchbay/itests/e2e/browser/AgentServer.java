@@ -36,6 +36,7 @@ public final class AgentServer implements AutoCloseable {
     });
     private final Path libraries;
     private final Map<String, Page> pages = new ConcurrentHashMap<>();
+    private final Map<String, Path> mounts = new ConcurrentHashMap<>();
 
     private AgentServer(Path libraries) throws IOException {
         this.libraries = libraries;
@@ -62,6 +63,39 @@ public final class AgentServer implements AutoCloseable {
         return pages.computeIfAbsent(id, i -> new Page(i, "http://127.0.0.1:" + port() + "/?page=" + i));
     }
 
+    /**
+     * A page loading {@code html} (a file of the test resources {@code browser/}, e.g. {@code exotel.html}) instead of
+     * the agent page; it must load {@code /agent.js} and call {@code agent.start()} like {@code agent.html}.
+     */
+    public Page page(String id, String html) {
+        if (!id.matches("[A-Za-z0-9_-]+") || !html.matches("[a-z0-9-]+\\.html")) {
+            throw new IllegalArgumentException("page id / html name: " + id + ", " + html);
+        }
+        return pages.computeIfAbsent(id, i -> new Page(i, "http://127.0.0.1:" + port() + "/" + html + "?page=" + i));
+    }
+
+    /** Serves the regular files of {@code dir} (not below it) under {@code /<name>/}, e.g. a vendor SDK's dist. */
+    public void mount(String name, Path dir) {
+        mounts.put("/" + name + "/", dir);
+    }
+
+    private boolean mounted(HttpExchange ex, String path) throws IOException {
+        for (Map.Entry<String, Path> m : mounts.entrySet()) {
+            if (path.startsWith(m.getKey())) {
+                String file = path.substring(m.getKey().length());
+                Path f = m.getValue().resolve(file);
+                if (!file.matches("[A-Za-z0-9._-]+") || file.startsWith(".") || !Files.isRegularFile(f)) {
+                    send(ex, 404, "text/plain", ("no " + path).getBytes(StandardCharsets.UTF_8));
+                } else {
+                    send(ex, 200, file.endsWith(".js") ? "text/javascript" : file.endsWith(".wav") ? "audio/wav"
+                            : "application/octet-stream", Files.readAllBytes(f));
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String path = ex.getRequestURI().getPath();
@@ -74,7 +108,16 @@ public final class AgentServer implements AutoCloseable {
                 case "/lib/sip.js" -> send(ex, 200, "text/javascript", Files.readAllBytes(libraries.resolve("sip.js")));
                 case "/agent/poll" -> poll(ex, query);
                 case "/agent/result", "/agent/event" -> post(ex, path.endsWith("result"));
-                default -> send(ex, 404, "text/plain", ("no " + path).getBytes(StandardCharsets.UTF_8));
+                default -> {
+                    if (mounted(ex, path)) {
+                        break;
+                    }
+                    if (path.matches("/[a-z0-9-]+\\.(html|js)")) {
+                        resource(ex, path.substring(1), path.endsWith(".js") ? "text/javascript" : "text/html");
+                    } else {
+                        send(ex, 404, "text/plain", ("no " + path).getBytes(StandardCharsets.UTF_8));
+                    }
+                }
             }
         }
     }

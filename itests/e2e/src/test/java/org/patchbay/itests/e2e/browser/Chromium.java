@@ -42,12 +42,18 @@ public final class Chromium implements AutoCloseable {
 
     /** The flags of {@code /work/shared/E2E.md} plus logging; {@code profile} must be a new directory. */
     static List<String> command(Path profile, String url) {
+        return command(profile, url, List.of());
+    }
+
+    /** As {@link #command(Path, String)}, with host-resolver rules such as {@code MAP name 127.0.0.1} put first. */
+    static List<String> command(Path profile, String url, List<String> mapRules) {
         List<String> c = new ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--no-default-browser-check", "--disable-dev-shm-usage", "--use-fake-device-for-media-stream",
                 "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection",
                 "--autoplay-policy=no-user-gesture-required", "--ignore-certificate-errors",
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--enable-logging=stderr", "--v=0",
+                "--host-resolver-rules=" + String.join(", ", mapRules) + (mapRules.isEmpty() ? "" : ", ")
+                        + "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--enable-logging=stderr", "--v=0",
                 "--user-data-dir=" + profile));
         c.add(url);
         return c;
@@ -59,12 +65,21 @@ public final class Chromium implements AutoCloseable {
      * mode"); start one Chromium per page. Aborts the test (assumption) when Chromium is not installed.
      */
     public static Chromium open(Path dir, Page page, long millis) throws IOException, InterruptedException {
+        return open(dir, page, millis, List.of());
+    }
+
+    /**
+     * As {@link #open(Path, Page, long)}, with extra host-resolver rules before the catch-all (e.g. {@code MAP
+     * stun.l.google.com 127.0.0.1} for an SDK that hard-codes a STUN server).
+     */
+    public static Chromium open(Path dir, Page page, long millis, List<String> mapRules)
+            throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             NpmCache.skip(BINARY + " is not installed (apt-get install chromium): browser tests skipped");
         }
         Path profile = Files.createDirectories(dir).resolve("profile-" + System.nanoTime());
         Path log = dir.resolve("chromium-" + System.nanoTime() + ".log");
-        Process p = new ProcessBuilder(command(profile, page.url())).directory(dir.toFile())
+        Process p = new ProcessBuilder(command(profile, page.url(), mapRules)).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         Chromium chromium = new Chromium(p, log);

@@ -84,6 +84,98 @@ public final class NpmCache {
         }
     }
 
+    /** Vendor packages fetched so far (spec → unpacked directory), and why ones could not be. */
+    private static final java.util.Map<String, Object> VENDOR = new java.util.HashMap<>();
+
+    /**
+     * A vendor package ({@code name@version}, e.g. {@code @exotel-npm-dev/webrtc-client-sdk@2.0.5}) as published,
+     * unpacked from its tarball ({@code npm pack}; no dependencies installed, no scripts run) into
+     * {@code <cache>/vendor-<scope>-<name>-<version>/package}. Never committed: the cache is git-ignored. Aborts the calling
+     * test (skipped, with the reason) when npm or the registry is unavailable; later calls skip at once.
+     */
+    public static Path vendorPackage(String spec) {
+        synchronized (LOCK) {
+            Object known = VENDOR.get(spec);
+            if (known instanceof Path p) {
+                return p;
+            }
+            if (known instanceof String why) {
+                abort(why);
+            }
+            try {
+                Path p = fetchVendor(spec);
+                VENDOR.put(spec, p);
+                return p;
+            } catch (TestAbortedException e) {
+                VENDOR.put(spec, e.getMessage());
+                throw e;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while fetching " + spec, e);
+            }
+        }
+    }
+
+    /** Null when {@link #vendorPackage} works for {@code spec}, else why not (for {@code @BeforeAll}). */
+    public static String vendorUnavailable(String spec) {
+        try {
+            vendorPackage(spec);
+            return null;
+        } catch (TestAbortedException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static Path fetchVendor(String spec) throws IOException, InterruptedException {
+        Path root = Path.of(System.getProperty("e2e.cache", System.getProperty("user.home") + "/.cache/patchbay-e2e"));
+        Path dir = root.resolve("vendor-" + (spec.startsWith("@") ? spec.substring(1) : spec).replace('@', '-').replace('/', '-'));
+        Path pkg = dir.resolve("package");
+        if (Files.isRegularFile(dir.resolve(".complete"))) {
+            return pkg;
+        }
+        Files.createDirectories(root);
+        try (FileChannel channel = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = channel.lock()) {
+            if (Files.isRegularFile(dir.resolve(".complete"))) {
+                return pkg;
+            }
+            if (!onPath("npm") || !onPath("tar")) {
+                skip("npm (and tar) needed to fetch " + spec + ": tests of it skipped");
+            }
+            Path tmp = Files.createTempDirectory(root, "fetch-");
+            try {
+                String registry = run(tmp, List.of("npm", "config", "get", "registry"), 30).output.lines()
+                        .filter(l -> l.startsWith("http")).reduce((a, b) -> b).orElse("https://registry.npmjs.org/").strip();
+                String unreachable = unreachable(registry);
+                if (unreachable != null) {
+                    skip("npm registry " + registry + " unreachable (" + unreachable + "): cannot fetch " + spec
+                            + ", tests of it skipped");
+                }
+                Result pack = run(tmp, List.of("npm", "pack", spec, "--loglevel=error", "--fetch-retries=1",
+                        "--no-update-notifier"), 180);
+                String tgz = pack.output.lines().map(String::strip).filter(l -> l.endsWith(".tgz")).reduce((a, b) -> b)
+                        .orElse(null);
+                if (pack.code != 0 || tgz == null || !Files.isRegularFile(tmp.resolve(tgz))) {
+                    skip("npm pack " + spec + " failed (" + pack.code + "): " + pack.output.strip()
+                            + " - tests of it skipped");
+                }
+                Result untar = run(tmp, List.of("tar", "xzf", tgz), 60);
+                if (untar.code != 0 || !Files.isDirectory(tmp.resolve("package"))) {
+                    throw new IllegalStateException("tar xzf " + tgz + " failed: " + untar.output);
+                }
+                Files.delete(tmp.resolve(tgz));
+                Files.writeString(tmp.resolve(".complete"), spec + "\n");
+                deleteTree(dir);
+                Files.move(tmp, dir);
+            } finally {
+                deleteTree(tmp);
+            }
+        }
+        return pkg;
+    }
+
     private static Path prepare() throws IOException, InterruptedException {
         Path root = Path.of(System.getProperty("e2e.cache", System.getProperty("user.home") + "/.cache/patchbay-e2e"));
         Path dir = root.resolve("npm-" + String.join("_", VERSIONS).replace('@', '-').replace('/', '-'));

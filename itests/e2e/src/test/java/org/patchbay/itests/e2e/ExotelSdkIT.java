@@ -1,0 +1,574 @@
+package org.patchbay.itests.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.patchbay.itests.e2e.browser.AgentServer;
+import org.patchbay.itests.e2e.browser.Chromium;
+import org.patchbay.itests.e2e.browser.NetNs;
+import org.patchbay.itests.e2e.browser.Page;
+import org.patchbay.itests.e2e.exotel.ExotelSdk;
+import org.patchbay.itests.e2e.exotel.WsCutProxy;
+
+/**
+ * The unmodified Exotel Voice WebSDK 2.0.5 (fetched from npm at test time, {@link ExotelSdk}) in headless Chromium
+ * against the node, driven the way Exotel's integration guide does ({@code initWebrtc}, {@code DoRegister},
+ * {@code getCall().Answer()/Hangup()/HoldToggle()/sendDTMF()}, {@code UnRegister}, {@code checkClientStatus},
+ * diagnostics). The SDK only receives calls: baresip phones (plain RTP, PCMU) call the SDK's user through the node,
+ * which anchors the media (ICE-lite, DTLS-SRTP towards the browser).
+ *
+ * <p>One node, one main browser (alice) for the call scenarios; a second browser as alice's second tab (all tabs
+ * ring, the first to answer wins, diagnostics run there) and a third for the registration edge cases (wrong password,
+ * WebSocket cut mid-registration through {@link WsCutProxy}, the SDK's own re-register, unregister). Needs the
+ * loopback-only network namespace like {@link BrowserMediaIT} (the {@code browser-media} failsafe execution); there
+ * the node's STUN server runs on 19302 and Chromium maps {@code stun.l.google.com} to 127.0.0.1, because the SDK's
+ * diagnostics hard-code Google's STUN server.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(90)
+class ExotelSdkIT {
+    private static final String DOMAIN = "exotel.web.test";
+    private static final long EVENT_MILLIS = 10_000;
+    /** The node's ring timeout here: short, so the no-answer case does not wait the SDK's own 60 s. */
+    private static final int RING_SECONDS = 8;
+    /** The SDK's diagnostics use stun:stun.l.google.com:19302, fixed in its code. */
+    private static final int GOOGLE_STUN_PORT = 19302;
+
+    private String skip;
+    private AgentServer server;
+    private Distribution node;
+    private Chromium chromium;
+    private Page page;
+    private Baresip bob;
+    private Baresip carol;
+    private final List<Chromium> others = new ArrayList<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        skip = Chromium.skipReason();
+        if (skip == null && !Files.isExecutable(Baresip.BINARY)) {
+            skip = "baresip is not installed (apt-get install baresip)";
+        }
+        if (skip == null) {
+            skip = ExotelSdk.unavailable();
+        }
+        if (skip == null && !NetNs.loopbackOnly()) {
+            skip = "not in a loopback-only network namespace (Chromium would pick non-loopback ICE candidates): run "
+                    + "with -Djvm=$PWD/itests/e2e/netns/bin/java, as the browser-media failsafe execution does";
+        }
+        if (skip != null) {
+            System.err.println("ExotelSdkIT skipped: " + skip);
+            return;
+        }
+        server = AgentServer.start();
+        ExotelSdk.mount(server);
+        node = Distribution.copy("exotel-sdk");
+        node.writeConf("org.patchbay.sip.cfg", Map.of("host", "127.0.0.1", "udp.port", "" + node.sip, "tcp.port",
+                "" + node.sip, "tls.port", "" + node.sipTls, "domain", DOMAIN, "ws.port", "" + node.ws, "wss.port",
+                "" + node.wss));
+        node.writeConf("org.patchbay.core.calls.cfg", Map.of("ring.timeout.seconds", "" + RING_SECONDS));
+        // private network namespace: the fixed port cannot clash with anything
+        node.writeConf("org.patchbay.stun.cfg", Map.of("address", "127.0.0.1", "port", "" + GOOGLE_STUN_PORT));
+        node.start();
+        for (String u : List.of("alice", "bob", "carol", "erin")) {
+            var r = node.api("POST", "/users", "{\"user\":\"" + u + "@" + DOMAIN + "\",\"password\":\"" + u
+                    + "-secret-1\"}");
+            assertEquals(201, r.statusCode(), r.body());
+        }
+        assertTrue(Distribution.waitFor(20_000, () -> accepts(node.ws)), "ws listening");
+        bob = phone("bob");
+        carol = phone("carol");
+        page = ExotelSdk.page(server, "alice1");
+        chromium = Chromium.open(node.home.resolve("browser"), page, 30_000);
+        assertEquals(Boolean.TRUE, page.eval(ExotelSdk.init(account("alice", "alice-secret-1")), EVENT_MILLIS)
+                .getAsBoolean());
+        page.eval("return agent.objects.client.DoRegister();", EVENT_MILLIS);
+        reg(page, "registered");
+    }
+
+    @BeforeEach
+    void skipUnlessReady() {
+        assumeTrue(skip == null, skip);
+    }
+
+    /** Whatever a test left (also a failed one): phones hang up, no call stays, the pages' old events are dropped. */
+    @AfterEach
+    void settle() throws Exception {
+        if (skip != null) {
+            return;
+        }
+        for (Baresip b : new Baresip[] {bob, carol}) {
+            try {
+                b.command("hangup", null);
+            } catch (IOException e) {
+                // no call to hang up
+            }
+        }
+        if (!Distribution.waitFor(EVENT_MILLIS, () -> cli("pb:calls").startsWith("no live calls"))) {
+            page.eval("try { agent.objects.client.getCall().Hangup(); } catch (e) { }", EVENT_MILLIS);
+            Distribution.waitFor(EVENT_MILLIS, () -> cli("pb:calls").startsWith("no live calls"));
+        }
+        Thread.sleep(300);
+        while (page.await(e -> true, 0) != null) {
+            // drop
+        }
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        for (Chromium c : others) {
+            c.close();
+        }
+        if (chromium != null) {
+            chromium.close();
+        }
+        for (Baresip b : new Baresip[] {bob, carol}) {
+            if (b != null) {
+                b.close();
+            }
+        }
+        if (node != null && node.process() != null && node.process().isAlive()) {
+            node.process().destroy();
+            if (!node.process().waitFor(30, TimeUnit.SECONDS)) {
+                node.kill9();
+            }
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void registeredShowsInCheckClientStatusAndOnTheNode() throws Exception {
+        assertEquals("registered", page.eval("return await exotel.status();", EVENT_MILLIS).getAsString());
+        String regs = cli("pb:regs alice@");
+        assertTrue(regs.contains("alice@" + DOMAIN) && regs.contains("ws"), regs);
+        JsonObject register = sip(page, "out", t -> t.startsWith("REGISTER sip:" + DOMAIN));
+        assertTrue(register.getAsJsonObject("data").get("text").getAsString().contains("User-Agent: SIP.js/0.20.0"),
+                register.toString());
+    }
+
+    @Test
+    @Order(2)
+    void phoneCallAnsweredInBrowserWithAudioDtmfHoldAndBrowserHangsUp() throws Exception {
+        int mark = bob.events().size();
+        dial(bob, "alice");
+        call(page, "incoming");
+        // the SDK's "phone" argument is the From display name; baresip sends none, so the From URI is checked
+        sip(page, "in", t -> t.startsWith("INVITE ") && t.contains("sip:bob@" + DOMAIN) && t.contains("a=fingerprint"));
+        page.eval("agent.objects.client.getCall().Answer();", EVENT_MILLIS);
+        call(page, "connected");
+        phoneEvent(bob, "CALL_ESTABLISHED", mark);
+        assertBrowserHearsPhone();
+
+        // DTMF browser -> phone: the SDK's INFO (application/dtmf-relay) reaches the RTP phone as RFC 4733
+        page.eval("agent.objects.client.getCall().sendDTMF('5');", EVENT_MILLIS);
+        sip(page, "out", t -> t.startsWith("INFO ") && t.contains("Signal=5"));
+        assertTrue(Distribution.waitFor(5_000, () -> bob.output().contains("received event: '5'")),
+                () -> "phone: no RFC 4733 event '5'\n" + diagnostics());
+        // DTMF phone -> browser: the node sends the phone's RFC 4733 digit as SIP INFO; the SDK has no DTMF callback,
+        // so its SIP.js trace is the witness (and SIP.js answers the INFO 200)
+        JsonObject key = bob.command("sndcode", "7");
+        assertTrue(key.get("ok").getAsBoolean(), () -> "sndcode refused: " + key);
+        sip(page, "in", t -> t.startsWith("INFO ") && t.contains("Signal=7"));
+        sip(page, "out", t -> t.startsWith("SIP/2.0 200") && t.contains(" INFO"));
+
+        // hold: a sendonly re-INVITE, answered recvonly; resume: sendrecv, and audio flows again
+        page.eval("agent.objects.client.getCall().HoldToggle();", EVENT_MILLIS);
+        sip(page, "out", t -> t.startsWith("INVITE ") && t.contains("a=sendonly"));
+        sip(page, "in", t -> t.startsWith("SIP/2.0 200") && t.contains("INVITE") && t.contains("a=recvonly"));
+        page.eval("agent.objects.client.getCall().HoldToggle();", EVENT_MILLIS);
+        sip(page, "out", t -> t.startsWith("INVITE ") && t.contains("a=sendrecv"));
+        sip(page, "in", t -> t.startsWith("SIP/2.0 200") && t.contains("INVITE") && t.contains("a=sendrecv"));
+        long before = packetsReceived();
+        assertTrue(Distribution.waitFor(5_000, () -> packetsReceived() > before + 50),
+                () -> "audio did not resume after unhold: " + before + " packets\n" + diagnostics());
+
+        page.eval("agent.objects.client.getCall().Hangup();", EVENT_MILLIS);
+        call(page, "callEnded");
+        phoneEvent(bob, "CALL_CLOSED", mark);
+        assertPhoneHeardBrowser(bob);
+    }
+
+    @Test
+    @Order(3)
+    void secondCallWhileBusyGetsBusyAndPhoneHangsUp() throws Exception {
+        int markBob = bob.events().size();
+        int markCarol = carol.events().size();
+        dial(bob, "alice");
+        call(page, "incoming");
+        page.eval("agent.objects.client.getCall().Answer();", EVENT_MILLIS);
+        call(page, "connected");
+        phoneEvent(bob, "CALL_ESTABLISHED", markBob);
+        // the SDK refuses a second INVITE with "480 4001"; the node tells the caller 486 Busy Here
+        dial(carol, "alice");
+        sip(page, "out", t -> t.startsWith("SIP/2.0 480 4001"));
+        JsonObject closed = phoneEvent(carol, "CALL_CLOSED", markCarol);
+        assertTrue(closed.toString().contains("486"), () -> "caller did not get busy: " + closed + "\n" + diagnostics());
+        // the first call is untouched; the phone hangs up
+        JsonObject hangup = bob.command("hangup", null);
+        assertTrue(hangup.get("ok").getAsBoolean(), hangup::toString);
+        call(page, "callEnded");
+        sip(page, "in", t -> t.startsWith("BYE "));
+    }
+
+    @Test
+    @Order(4)
+    void hangupWhileRingingRejectsWithBusy() throws Exception {
+        int mark = bob.events().size();
+        dial(bob, "alice");
+        call(page, "incoming");
+        page.eval("agent.objects.client.getCall().Hangup();", EVENT_MILLIS);
+        sip(page, "out", t -> t.startsWith("SIP/2.0 486"));
+        JsonObject closed = phoneEvent(bob, "CALL_CLOSED", mark);
+        assertTrue(closed.toString().contains("486"), () -> "caller did not get busy: " + closed);
+        assertIdle();
+    }
+
+    @Test
+    @Order(5)
+    void unansweredCallEndsAtTheNodesRingTimeout() throws Exception {
+        int mark = bob.events().size();
+        long t0 = System.nanoTime();
+        dial(bob, "alice");
+        call(page, "incoming");
+        // the node's ring timer (RING_SECONDS here, 60 s by default: the same as the SDK's own 480 timer, which
+        // therefore never fires first) CANCELs the SDK's INVITE; the caller gets 480
+        sip(page, "in", t -> t.startsWith("CANCEL "), (RING_SECONDS + 10) * 1000L);
+        call(page, "callEnded");
+        JsonObject closed = phoneEvent(bob, "CALL_CLOSED", mark);
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+        assertTrue(closed.toString().contains("480"), () -> "caller: " + closed);
+        assertTrue(seconds >= RING_SECONDS - 1, "ended after " + seconds + " s");
+        assertIdle();
+    }
+
+    @Test
+    @Order(6)
+    void secondTabRingsTooFirstAnswerWinsOtherIsCancelledAndDiagnosticsSeeTheNode() throws Exception {
+        Page tab2 = ExotelSdk.page(server, "alice2");
+        Chromium second = Chromium.open(node.home.resolve("browser2"), tab2, 30_000,
+                // WebRTC resolves the STUN host as a rooted name ("stun.l.google.com."): map both spellings
+                List.of("MAP stun.l.google.com 127.0.0.1", "MAP stun.l.google.com. 127.0.0.1"));
+        others.add(second);
+        // this tab over TLS: security 'wss' on the node's wss port (self-signed; Chromium ignores certificate errors)
+        assertEquals(Boolean.TRUE, tab2.eval(ExotelSdk.init(ExotelSdk.account("alice", "alice-secret-1", DOMAIN,
+                node.wss, true)), EVENT_MILLIS).getAsBoolean());
+        // the SDK's network diagnostics: initDiagnostics, then startNetworkDiagnostics (which registers, too)
+        tab2.eval("exotel.diagnostics(); agent.objects.client.startNetworkDiagnostics();", EVENT_MILLIS);
+        reg(tab2, "registered");
+        Map<String, String> diag = diagnostics(tab2);
+        String stun = cli("pb:stun");
+        System.out.println("ExotelSdkIT: diagnostics " + diag + "\n" + stun);
+        String regs = cli("pb:regs alice@");
+        assertTrue(regs.contains("2 registrations") && regs.contains("wss"), regs);
+        sip(tab2, "out", t -> t.startsWith("REGISTER ") && t.contains("SIP/2.0/WSS"));
+
+        int mark = bob.events().size();
+        dial(bob, "alice");
+        call(page, "incoming");
+        call(tab2, "incoming");
+        page.eval("agent.objects.client.getCall().Answer();", EVENT_MILLIS);
+        call(page, "connected");
+        phoneEvent(bob, "CALL_ESTABLISHED", mark);
+        sip(tab2, "in", t -> t.startsWith("CANCEL "));
+        call(tab2, "callEnded");
+        page.eval("agent.objects.client.getCall().Hangup();", EVENT_MILLIS);
+        call(page, "callEnded");
+        phoneEvent(bob, "CALL_CLOSED", mark);
+
+        second.close();
+        others.remove(second);
+        // the node's registrar drops the tab's binding when its WebSocket goes
+        assertTrue(Distribution.waitFor(EVENT_MILLIS, () -> cli("pb:regs alice@").contains("1 registration")),
+                () -> cli("pb:regs alice@"));
+
+        // what the SDK's diagnostics report against the node (see the class comment for srflx)
+        assertEquals("connected", diag.get("wss"), () -> "diagnostics " + diag);
+        assertEquals("connected", diag.get("udp"), () -> "diagnostics " + diag);
+        assertEquals("connected", diag.get("tcp"), () -> "diagnostics " + diag);
+        assertEquals("connected", diag.get("host"), () -> "diagnostics " + diag);
+        // the SDK's STUN probes (stun.l.google.com mapped to 127.0.0.1) reach the node's STUN server and are answered
+        java.util.regex.Matcher answered = java.util.regex.Pattern.compile("answered (\\d+)").matcher(stun);
+        assertTrue(answered.find() && Long.parseLong(answered.group(1)) > 0, stun);
+    }
+
+    @Test
+    @Order(7)
+    void wrongPasswordThenCutMidRegistrationReRegistersThenUnregisters() throws Exception {
+        Page p = ExotelSdk.page(server, "erin");
+        try (WsCutProxy proxy = new WsCutProxy(node.ws)) {
+            others.add(Chromium.open(node.home.resolve("browser3"), p, 30_000));
+            // wrong password: no register callback at all; checkClientStatus says "unregistered"
+            p.eval(ExotelSdk.init(account("erin", "wrong-secret", node.ws)), EVENT_MILLIS);
+            p.eval("agent.objects.client.DoRegister();", EVENT_MILLIS);
+            assertTrue(Distribution.waitFor(EVENT_MILLIS, () -> "unregistered".equals(status(p))),
+                    () -> "status " + status(p));
+            assertTrue(cli("pb:regs erin@").startsWith("no registrations"), cli("pb:regs erin@"));
+
+            // the right password, through the proxy, which cuts the WebSocket at the node's challenge; the SDK
+            // registers again by itself 5 s later
+            p.eval(ExotelSdk.init(account("erin", "erin-secret-1", proxy.port())), EVENT_MILLIS);
+            proxy.cutOnNextChallenge();
+            p.eval("agent.objects.client.DoRegister();", EVENT_MILLIS);
+            reg(p, "registered", 20_000);
+            assertEquals(1, proxy.cuts(), "one cut");
+            assertTrue(proxy.connections() >= 2, "reconnected: " + proxy.connections());
+            assertTrue(cli("pb:regs erin@").contains("erin@" + DOMAIN), cli("pb:regs erin@"));
+
+            // UnRegister: REGISTER expires 0, the binding is gone
+            p.eval("agent.objects.client.UnRegister();", EVENT_MILLIS);
+            sip(p, "out", t -> t.startsWith("REGISTER ") && (t.contains("expires=0") || t.contains("Expires: 0")));
+            assertTrue(Distribution.waitFor(EVENT_MILLIS, () -> cli("pb:regs erin@").startsWith("no registrations")),
+                    () -> cli("pb:regs erin@"));
+            assertTrue(Distribution.waitFor(EVENT_MILLIS, () -> !"registered".equals(status(p))),
+                    () -> "status " + status(p));
+        }
+    }
+
+    private Map<String, String> account(String user, String secret) {
+        return account(user, secret, node.ws);
+    }
+
+    private Map<String, String> account(String user, String secret, int port) {
+        return ExotelSdk.account(user, secret, DOMAIN, port, false);
+    }
+
+    private String status(Page p) {
+        try {
+            return p.eval("return await exotel.status();", EVENT_MILLIS).getAsString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /** The diagnostics' key/value events until wss, udp, tcp, host and srflx have a final value (or 15 s). */
+    private Map<String, String> diagnostics(Page p) throws InterruptedException {
+        Map<String, String> m = new LinkedHashMap<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < end) {
+            JsonObject e = p.await("diag.kv", 500);
+            if (e != null) {
+                JsonObject d = e.getAsJsonObject("data");
+                m.put(d.get("key").getAsString(), d.get("value").getAsString());
+            }
+            if (List.of("wss", "udp", "tcp", "host", "srflx").stream()
+                    .allMatch(k -> m.containsKey(k) && !"waiting".equals(m.get(k)))) {
+                break;
+            }
+        }
+        return m;
+    }
+
+    private void dial(Baresip phone, String user) throws IOException {
+        JsonObject dial = phone.command("dial", "sip:" + user + "@" + DOMAIN);
+        assertTrue(dial.get("ok").getAsBoolean(), () -> "dial refused: " + dial);
+    }
+
+    private void assertIdle() throws Exception {
+        assertTrue(Distribution.waitFor(EVENT_MILLIS, () -> cli("pb:calls").startsWith("no live calls")), () -> cli("pb:calls"));
+    }
+
+    private JsonObject reg(Page p, String state) throws InterruptedException {
+        return reg(p, state, EVENT_MILLIS);
+    }
+
+    private JsonObject reg(Page p, String state, long millis) throws InterruptedException {
+        JsonObject e = p.await(ev -> ev.get("type").getAsString().equals("reg")
+                && ev.getAsJsonObject("data").get("state").getAsString().equals(state), millis);
+        assertNotNull(e, () -> p.id() + ": no register state " + state + "; events " + summary(p) + "\n" + diagnostics());
+        return e;
+    }
+
+    private JsonObject call(Page p, String event) throws InterruptedException {
+        JsonObject e = p.await(ev -> ev.get("type").getAsString().equals("call")
+                && ev.getAsJsonObject("data").get("event").getAsString().equals(event), EVENT_MILLIS);
+        assertNotNull(e, () -> p.id() + ": no call event " + event + "; events " + summary(p) + "\n" + diagnostics());
+        return e;
+    }
+
+    private JsonObject sip(Page p, String dir, Predicate<String> text) throws InterruptedException {
+        return sip(p, dir, text, EVENT_MILLIS);
+    }
+
+    /** The next SIP message the SDK received ("in") or sent ("out") that matches, from SIP.js's own trace. */
+    private JsonObject sip(Page p, String dir, Predicate<String> text, long millis) throws InterruptedException {
+        JsonObject e = p.await(ev -> ev.get("type").getAsString().equals("sip")
+                && ev.getAsJsonObject("data").get("dir").getAsString().equals(dir)
+                && text.test(ev.getAsJsonObject("data").get("text").getAsString()), millis);
+        assertNotNull(e, () -> p.id() + ": no matching SIP message " + dir + "; events " + summary(p) + "\n"
+                + diagnostics());
+        return e;
+    }
+
+    private static String summary(Page p) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonObject e : p.events()) {
+            String type = e.get("type").getAsString();
+            if (type.equals("sip")) {
+                String t = e.getAsJsonObject("data").get("text").getAsString();
+                sb.append("\n  sip ").append(e.getAsJsonObject("data").get("dir").getAsString()).append(": ")
+                        .append(t.lines().findFirst().orElse(""));
+            } else {
+                sb.append("\n  ").append(type).append(' ').append(e.get("data"));
+            }
+        }
+        return sb.toString();
+    }
+
+    private JsonObject phoneEvent(Baresip phone, String type, int since) {
+        JsonObject[] found = new JsonObject[1];
+        Distribution.waitFor(EVENT_MILLIS, () -> {
+            List<JsonObject> ev = phone.events();
+            for (int i = since; i < ev.size(); i++) {
+                JsonObject e = ev.get(i);
+                if (e.has("event") && e.has("type") && type.equals(e.get("type").getAsString())) {
+                    found[0] = e;
+                    return true;
+                }
+            }
+            return false;
+        });
+        assertNotNull(found[0], () -> phone.user + ": no " + type + "\n" + diagnostics());
+        return found[0];
+    }
+
+    private Baresip phone(String user) throws Exception {
+        Path dir = node.home.resolve("phone-" + user);
+        Files.createDirectories(dir);
+        Path tone = dir.resolve("tone.wav");
+        Tones.writeSine(tone, 1000, 8000, 30);
+        Baresip b = Baresip.start(dir, user, user + "-secret-1", DOMAIN, node.sip, tone);
+        assertTrue(b.waitRegistered(10_000) && b.registered(), () -> user + " did not register\n" + b.output());
+        b.connect();
+        return b;
+    }
+
+    private long packetsReceived() {
+        try {
+            JsonElement s = page.eval("return await exotel.audioStats();", EVENT_MILLIS);
+            return s.isJsonObject() && s.getAsJsonObject().has("in")
+                    ? s.getAsJsonObject().getAsJsonObject("in").get("packetsReceived").getAsLong() : 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /** The page's inbound audio: more than 100 packets and audio energy (the phone's tone), within 10 s. */
+    private void assertBrowserHearsPhone() throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        JsonElement stats = null;
+        while (System.nanoTime() < end) {
+            stats = page.eval("return await exotel.audioStats();", EVENT_MILLIS);
+            JsonObject in = stats.isJsonObject() && stats.getAsJsonObject().has("in")
+                    ? stats.getAsJsonObject().getAsJsonObject("in") : null;
+            if (in != null && in.get("packetsReceived").getAsLong() > 100
+                    && (number(in, "audioLevel") > 0 || number(in, "totalAudioEnergy") > 0)) {
+                System.out.println("ExotelSdkIT: browser stats " + stats);
+                Thread.sleep(1500); // enough of the browser's beep (on ~30 % of the time) for the phone's recording
+                return;
+            }
+            Thread.sleep(250);
+        }
+        JsonElement last = stats;
+        throw new AssertionError("browser does not hear the phone: " + last + "\n" + diagnostics());
+    }
+
+    private static double number(JsonObject o, String key) {
+        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsDouble() : 0;
+    }
+
+    /** The phone's recording of the last call holds the browser's fake-microphone beep (100 ms windows, RMS > 200). */
+    private void assertPhoneHeardBrowser(Baresip phone) throws Exception {
+        Path rec = phone.recording();
+        assertNotNull(rec, () -> "phone recorded nothing\n" + diagnostics());
+        assertTrue(Distribution.waitFor(5_000, () -> loudWindows(rec) >= 5),
+                () -> "phone recording " + rec + ": " + loudWindows(rec) + " loud 100 ms windows\n" + diagnostics());
+        System.out.println("ExotelSdkIT: phone recording " + rec.getFileName() + ": " + loudWindows(rec)
+                + " 100 ms windows with RMS > 200");
+    }
+
+    private static int loudWindows(Path rec) {
+        try {
+            Tones.Pcm pcm = Tones.read(rec);
+            short[] s = pcm.samples();
+            int window = pcm.rate() / 10;
+            int loud = 0;
+            for (int from = 0; from + window <= s.length; from += window) {
+                double sum = 0;
+                for (int i = from; i < from + window; i++) {
+                    sum += (double) s[i] * s[i];
+                }
+                if (Math.sqrt(sum / window) > 200) {
+                    loud++;
+                }
+            }
+            return loud;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private String cli(String command) {
+        try (Telnet t = new Telnet(node.telnet)) {
+            return t.run(command);
+        } catch (IOException e) {
+            return "(" + command + " failed: " + e + ")";
+        }
+    }
+
+    private String diagnostics() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("--- pb:calls -v\n").append(cli("pb:calls -v"));
+        for (Baresip b : new Baresip[] {bob, carol}) {
+            if (b != null) {
+                sb.append("\n--- ").append(b.user).append(" events ").append(b.events());
+            }
+        }
+        List<String> out = node.output();
+        sb.append("\n--- node output (tail)\n").append(String.join("\n", out.subList(Math.max(0, out.size() - 60),
+                out.size())));
+        if (chromium != null) {
+            sb.append("\n--- chromium log (tail)\n").append(chromium.logTail(30));
+        }
+        return sb.toString();
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
