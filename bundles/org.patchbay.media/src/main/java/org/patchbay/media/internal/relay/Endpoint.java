@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 
 import org.patchbay.api.media.MediaStats;
+import org.patchbay.media.internal.codec.Transcoder;
 import org.patchbay.media.internal.sdp.MediaDescription;
 
 /**
@@ -29,6 +30,8 @@ final class Endpoint {
     private volatile WebRtcLeg webrtc;
     private volatile DtmfSink dtmf;
     private volatile SdesLeg sdes;
+    private volatile Transcoder transcoder; // what this party sends is transcoded for the peer; null: relayed as is
+    private final Transcoder.Sink transcoded = this::sendRtp; // the peer's transcoder sends to this party through it
     private long lastEventTimestamp = -1; // loop thread: RTP timestamp of the last event reported
     // loop thread: the stream sent to a plain party, so that RFC 4733 events the node inserts fit into it
     private int seqOffset;
@@ -159,6 +162,15 @@ final class Endpoint {
         return webrtc;
     }
 
+    /** Transcodes what this party sends before it goes to the peer (null: relay unchanged); set on signalling. */
+    void transcoder(Transcoder t) {
+        transcoder = t;
+    }
+
+    Transcoder transcoder() {
+        return transcoder;
+    }
+
     void peer(Endpoint p) {
         peer = p;
     }
@@ -273,7 +285,12 @@ final class Endpoint {
         if (d.event(pt) && p.webrtc != null) {
             event(buf, len, p, clock);
         }
-        p.sendRtp(buf, len);
+        Transcoder t = transcoder;
+        if (t != null) {
+            t.relay(buf, len, p.transcoded);
+        } else {
+            p.sendRtp(buf, len);
+        }
     }
 
     /**
@@ -320,7 +337,7 @@ final class Endpoint {
                 }
             }
         }
-        if (p != null && p.peer == this) {
+        if (p != null && p.peer == this && transcoder == null) { // a transcoded stream's reports would not fit it
             p.sendRtcp(buf, report, now);
         }
     }

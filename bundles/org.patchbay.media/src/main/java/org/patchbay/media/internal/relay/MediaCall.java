@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.patchbay.api.media.MediaStats;
+import org.patchbay.media.internal.sdp.Codecs;
 
 /**
  * The endpoints of one call, all on one {@link MediaLoop}. Changed on the call's signalling thread (the core calls the
@@ -15,6 +16,7 @@ final class MediaCall {
     private final String id;
     private final MediaLoop loop;
     private final Map<String, Endpoint> legs = new ConcurrentHashMap<>();
+    private final Map<String, List<Codecs.Format>> offered = new ConcurrentHashMap<>();
     private volatile long quietSince = System.nanoTime();
     private volatile boolean ended;
 
@@ -39,12 +41,23 @@ final class MediaCall {
         legs.put(e.legId(), e);
     }
 
+    /** Notes the audio formats of the latest offer {@code legId}'s party made (to answer it in its own codec). */
+    void offered(String legId, List<Codecs.Format> formats) {
+        offered.put(legId, List.copyOf(formats));
+    }
+
+    /** The formats of the latest offer from {@code legId}'s party; empty when it made none. */
+    List<Codecs.Format> offered(String legId) {
+        return offered.getOrDefault(legId, List.of());
+    }
+
     /**
      * Takes a leg out of the call (signalling thread): legs that pointed at it point at another leg that points at them
      * and has SDP, else nowhere, so its media stops at once.
      */
     Endpoint remove(String legId) {
         Endpoint gone = legs.remove(legId);
+        offered.remove(legId);
         if (gone == null) {
             return null;
         }

@@ -12,6 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.patchbay.api.media.MediaHook;
 import org.patchbay.api.media.MediaStats;
+import org.patchbay.media.internal.codec.Codec;
+import org.patchbay.media.internal.codec.Transcoder;
+import org.patchbay.media.internal.sdp.Codecs;
 import org.patchbay.media.internal.sdp.MediaDescription;
 import org.patchbay.media.internal.dtls.NodeCertificate;
 import org.patchbay.media.internal.sdp.Sdp;
@@ -133,6 +136,9 @@ public final class MediaEngine implements AutoCloseable {
         Endpoint to = endpoint(call, toLeg);
         from.describe(d);
         from.codecs(RtpMap.parse(sdp));
+        if (kind == MediaHook.Kind.OFFER) {
+            call.offered(fromLeg, Codecs.formats(sdp));
+        }
         if (fromWebRtc) {
             webrtc(callId, from).remote(params, kind == MediaHook.Kind.OFFER);
         }
@@ -154,19 +160,80 @@ public final class MediaEngine implements AutoCloseable {
                 LOG.info("call {}: leg {} offers SDES without a usable a=crypto; it gets plain RTP", callId, fromLeg);
             }
         }
+        String own = kind == MediaHook.Kind.ANSWER ? transcode(call, from, to, sdp) : null;
+        if (own != null) {
+            sdp = own; // the offerer is answered in its own codec, the node transcodes
+        }
         if (toWebRtc) {
             WebRtcLeg w = webrtc(callId, to);
             if (kind == MediaHook.Kind.OFFER) {
                 w.offering();
             }
             return WebRtcSdp.toWebRtc(sdp, w.local(settings.address(), to.rtpPort()),
-                    kind == MediaHook.Kind.ANSWER ? w.offer() : null, !fromWebRtc);
+                    kind == MediaHook.Kind.ANSWER ? w.offer() : null, !fromWebRtc && own == null);
         }
         String plain = fromWebRtc ? WebRtcSdp.toPlain(sdp) : sdp;
+        if (kind == MediaHook.Kind.OFFER) {
+            plain = Codecs.withG711(plain); // unchanged when the offer has G.711: then nothing is ever transcoded
+        }
         if (fromWebRtc && to.sdes() != null) {
             plain = WebRtcSdp.withCrypto(plain, to.sdes().answerAttribute());
         }
         return Sdp.rewrite(plain, settings.address(), to.rtpPort(), to.rtpPort() + 1);
+    }
+
+    /**
+     * An answer from {@code answerer} to {@code offerer}: when the answerer picked a codec the offerer did not offer
+     * (the node added G.711 to an Opus-only offer, see {@link Codecs#withG711}), both directions are transcoded and
+     * the SDP for the offerer is returned, rewritten to the offerer's own codec (and telephone-event when both sides
+     * have it); null when the pick is one the offerer offered (relayed as is, any earlier transcoding stops).
+     */
+    private String transcode(MediaCall call, Endpoint answerer, Endpoint offerer, String answer) {
+        List<Codecs.Format> offer = call.offered(offerer.legId());
+        List<Codecs.Format> answered = Codecs.formats(answer);
+        Codecs.Format pick = Codecs.firstAudio(answered);
+        Codec pickCodec = pick == null ? null : Codec.of(pick.encoding(), pick.clock());
+        boolean common = pick == null || offer.isEmpty()
+                || offer.stream().anyMatch(f -> f.pt() == pick.pt() && f.is(pick.encoding(), pick.clock()));
+        Codecs.Format theirs = null;
+        Codec theirCodec = null;
+        if (!common && pickCodec != null) {
+            for (Codecs.Format f : offer) {
+                Codec c = Codec.of(f.encoding(), f.clock());
+                if (c != null && theirs == null) {
+                    theirs = f;
+                    theirCodec = c;
+                }
+            }
+        }
+        if (theirs == null) {
+            answerer.transcoder(null);
+            offerer.transcoder(null);
+            return null;
+        }
+        Codecs.Format answerEvent = answered.stream().filter(Codecs.Format::event).findFirst().orElse(null);
+        int clock = theirCodec.clock();
+        Codecs.Format offerEvent = answerEvent == null ? null : offer.stream()
+                .filter(f -> f.is("telephone-event", clock)).findFirst()
+                .orElse(offer.stream().filter(Codecs.Format::event).findFirst().orElse(null));
+        if (offerEvent != null && offerEvent.clock() != clock) {
+            offerEvent = null; // an event clock unlike the audio's: the offerer gets no events
+        }
+        Transcoder.Side ours = new Transcoder.Side(pickCodec, pick.pt(),
+                offerEvent == null ? -1 : answerEvent.pt());
+        Transcoder.Side other = new Transcoder.Side(theirCodec, theirs.pt(),
+                offerEvent == null ? -1 : offerEvent.pt());
+        Transcoder up = answerer.transcoder();
+        Transcoder down = offerer.transcoder();
+        if (up != null && up.from().equals(ours) && up.to().equals(other) && down != null
+                && down.from().equals(other) && down.to().equals(ours)) {
+            return Codecs.answerWith(answer, offerEvent == null ? List.of(theirs) : List.of(theirs, offerEvent));
+        }
+        answerer.transcoder(new Transcoder(ours, other, random)); // the same codecs again (re-INVITE): kept above
+        offerer.transcoder(new Transcoder(other, ours, random));
+        LOG.info("call {}: no common codec, transcoding {} ({}) <-> {} ({})", call.id(), pickCodec, answerer.legId(),
+                theirCodec, offerer.legId());
+        return Codecs.answerWith(answer, offerEvent == null ? List.of(theirs) : List.of(theirs, offerEvent));
     }
 
     /**

@@ -3,6 +3,7 @@ package org.patchbay.media.internal.relay;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 
+import org.patchbay.media.internal.sdp.AudioSection;
 import org.patchbay.media.internal.srtp.SdesCrypto;
 import org.patchbay.media.internal.srtp.SrtpContext;
 
@@ -31,16 +32,8 @@ final class SdesLeg {
      * parameters, no MKI with AEAD), or null when there is none.
      */
     static SdesLeg fromOffer(String sdp, SecureRandom random) {
-        boolean inAudio = false;
-        boolean audioSeen = false;
-        for (String line : sdp.strip().split("\r?\n")) {
-            if (line.startsWith("m=")) {
-                if (audioSeen) {
-                    break;
-                }
-                inAudio = line.startsWith("m=audio ");
-                audioSeen |= inAudio;
-            } else if (inAudio && line.startsWith("a=crypto:")) {
+        for (String line : AudioSection.of(sdp).media()) {
+            if (line.startsWith("a=crypto:")) {
                 SdesCrypto theirs;
                 try {
                     theirs = SdesCrypto.parse(line);

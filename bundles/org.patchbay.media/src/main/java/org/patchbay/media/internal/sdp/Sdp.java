@@ -26,50 +26,37 @@ public final class Sdp {
         int[] clocks = new int[128];
         int eventType = -1;
         java.util.List<Integer> events = new java.util.ArrayList<>();
-        boolean inAudio = false;
-        boolean audioSeen = false;
-        for (String line : lines(sdp)) {
-            if (line.startsWith("m=")) {
-                if (audioSeen) {
-                    break;
-                }
-                inAudio = line.startsWith("m=audio ");
-                if (inAudio) {
-                    audioSeen = true;
-                    port = audioPort(line);
-                    staticClocks(line, clocks);
-                }
-                continue;
-            }
-            if (audioSeen && !inAudio) {
-                continue;
-            }
+        AudioSection audio = AudioSection.of(sdp);
+        for (String line : audio.session()) {
             if (line.startsWith("c=")) {
-                String address = connectionAddress(line);
-                if (inAudio) {
-                    mediaAddress = address;
-                    sawMediaAddress = true;
-                } else {
-                    sessionAddress = address;
-                }
+                sessionAddress = connectionAddress(line);
+            } else if (line.startsWith("a=")) {
+                Direction d = Direction.of(line.substring(2).strip());
+                sessionDirection = d != null ? d : sessionDirection;
+            }
+        }
+        if (audio.mLine() != null) {
+            port = audioPort(audio.mLine());
+            staticClocks(audio.mLine(), clocks);
+        }
+        for (String line : audio.media()) {
+            if (line.startsWith("c=")) {
+                mediaAddress = connectionAddress(line);
+                sawMediaAddress = true;
             } else if (line.startsWith("a=")) {
                 String attr = line.substring(2);
                 Direction d = Direction.of(attr.strip());
                 if (d != null) {
-                    if (inAudio) {
-                        mediaDirection = d;
-                    } else {
-                        sessionDirection = d;
-                    }
-                } else if (inAudio && attr.startsWith("rtcp:")) {
+                    mediaDirection = d;
+                } else if (attr.startsWith("rtcp:")) {
                     String[] parts = attr.substring(5).strip().split("\\s+");
                     rtcpPort = number(parts[0], "a=rtcp port");
                     if (parts.length >= 4) {
                         rtcpHost = unspecified(parts[3]) ? null : parts[3];
                     }
-                } else if (inAudio && attr.strip().equals("rtcp-mux")) {
+                } else if (attr.strip().equals("rtcp-mux")) {
                     mux = true;
-                } else if (inAudio && attr.startsWith("rtpmap:")) {
+                } else if (attr.startsWith("rtpmap:")) {
                     eventType = rtpmap(attr.substring(7), clocks, eventType, events);
                 }
             }
@@ -126,7 +113,7 @@ public final class Sdp {
     }
 
     private static String[] lines(String sdp) {
-        return sdp.strip().split("\r?\n");
+        return AudioSection.lines(sdp);
     }
 
     private static int audioPort(String mLine) {

@@ -12,8 +12,9 @@ import java.util.Set;
  * DTLS-SRTP, rtcp-mux, BUNDLE). Only the first audio stream is carried; other streams are refused (port 0).
  *
  * <p>Codecs: between a browser and a phone both sides are restricted to what needs no transcoding, G.711 (PCMU,
- * PCMA) and telephone-event/8000, so the phone picks one of them and the browser is answered with the phone's pick.
- * Transcoding (Opus ↔ G.711) is not implemented.
+ * PCMA) and telephone-event/8000, when the browser offers G.711 (it always does unless told otherwise), so the phone
+ * picks one of them and the browser is answered with the phone's pick. A browser offer without G.711 passes with its
+ * codecs (the engine adds G.711 for the phone and transcodes when the phone picks it, see {@link Codecs}).
  */
 public final class WebRtcSdp {
     private static final String CRLF = "\r\n";
@@ -62,28 +63,20 @@ public final class WebRtcSdp {
 
     /** Whether {@code sdp}'s first audio stream is a WebRTC one: a DTLS profile with a fingerprint and ICE ufrag. */
     public static boolean isWebRtc(String sdp) {
-        String proto = null;
+        AudioSection audio = AudioSection.of(sdp);
+        String[] m = audio.mFields();
+        if (m.length < 3 || !m[2].toUpperCase(Locale.ROOT).contains("TLS")) {
+            return false;
+        }
         boolean fingerprint = false;
         boolean ufrag = false;
-        boolean inAudio = false;
-        boolean audioSeen = false;
-        for (String line : lines(sdp)) {
-            if (line.startsWith("m=")) {
-                if (audioSeen) {
-                    break;
-                }
-                inAudio = line.startsWith("m=audio ");
-                if (inAudio) {
-                    audioSeen = true;
-                    String[] parts = line.split("\\s+");
-                    proto = parts.length > 2 ? parts[2] : "";
-                }
-            } else if (!audioSeen || inAudio) {
+        for (List<String> part : List.of(audio.session(), audio.media())) {
+            for (String line : part) {
                 fingerprint |= line.startsWith("a=fingerprint:");
                 ufrag |= line.startsWith("a=ice-ufrag:");
             }
         }
-        return proto != null && proto.toUpperCase(Locale.ROOT).contains("TLS") && fingerprint && ufrag;
+        return fingerprint && ufrag;
     }
 
     /**
@@ -236,35 +229,27 @@ public final class WebRtcSdp {
         String origin = null;
         String direction = null;
         String sessionDirection = null;
-        int port = 0;
-        boolean inAudio = false;
-        boolean audioSeen = false;
-        for (String line : lines(sdp)) {
-            if (line.startsWith("m=")) {
-                if (audioSeen) {
-                    break;
-                }
-                inAudio = line.startsWith("m=audio ");
-                if (inAudio) {
-                    audioSeen = true;
-                    String[] parts = line.split("\\s+");
-                    port = parts.length > 1 ? parsePort(parts[1]) : 0;
-                    for (int i = 3; i < parts.length; i++) {
-                        if (keep.isEmpty() || keep.contains(parts[i])) {
-                            formats.add(parts[i]);
-                        }
-                    }
-                }
-            } else if (line.startsWith("o=")) {
+        int port;
+        AudioSection audio = AudioSection.of(sdp);
+        String[] m = audio.mFields();
+        port = m.length > 1 ? parsePort(m[1]) : 0;
+        for (String f : audio.formats()) {
+            if (keep.isEmpty() || keep.contains(f)) {
+                formats.add(f);
+            }
+        }
+        for (String line : audio.session()) {
+            if (line.startsWith("o=")) {
                 origin = line;
             } else if (line.startsWith("a=") && Direction.of(line.substring(2).strip()) != null) {
-                if (inAudio) {
-                    direction = line.substring(2).strip();
-                } else if (!audioSeen) {
-                    sessionDirection = line.substring(2).strip();
-                }
-            } else if (inAudio && (line.startsWith("a=rtpmap:") || line.startsWith("a=fmtp:")
-                    || line.startsWith("a=ptime:") || line.startsWith("a=maxptime:"))) {
+                sessionDirection = line.substring(2).strip();
+            }
+        }
+        for (String line : audio.media()) {
+            if (line.startsWith("a=") && Direction.of(line.substring(2).strip()) != null) {
+                direction = line.substring(2).strip();
+            } else if (line.startsWith("a=rtpmap:") || line.startsWith("a=fmtp:")
+                    || line.startsWith("a=ptime:") || line.startsWith("a=maxptime:")) {
                 String pt = formatOf(line);
                 if (pt == null || keep.isEmpty() || keep.contains(pt)) {
                     audioAttrs.add(line);
@@ -321,43 +306,13 @@ public final class WebRtcSdp {
     /** The G.711 and telephone-event/8000 formats of the first audio stream; empty when it has neither G.711 codec. */
     static Set<String> g711Formats(String sdp) {
         Set<String> keep = new LinkedHashSet<>();
-        Set<String> mapped = new LinkedHashSet<>();
-        List<String> formats = new ArrayList<>();
-        boolean inAudio = false;
-        boolean audioSeen = false;
         boolean g711 = false;
-        for (String line : lines(sdp)) {
-            if (line.startsWith("m=")) {
-                if (audioSeen) {
-                    break;
-                }
-                inAudio = line.startsWith("m=audio ");
-                if (inAudio) {
-                    audioSeen = true;
-                    String[] parts = line.split("\\s+");
-                    for (int i = 3; i < parts.length; i++) {
-                        formats.add(parts[i]);
-                    }
-                }
-            } else if (inAudio && line.startsWith("a=rtpmap:")) {
-                String[] parts = line.substring(9).strip().split("\\s+", 2);
-                if (parts.length < 2) {
-                    continue;
-                }
-                mapped.add(parts[0]);
-                String enc = parts[1].toLowerCase(Locale.ROOT);
-                if (enc.startsWith("pcmu/8000") || enc.startsWith("pcma/8000")) {
-                    keep.add(parts[0]);
-                    g711 = true;
-                } else if (enc.startsWith("telephone-event/8000")) {
-                    keep.add(parts[0]);
-                }
-            }
-        }
-        for (String f : formats) {
-            if ((f.equals("0") || f.equals("8")) && !mapped.contains(f)) {
-                keep.add(f); // static PCMU/PCMA without rtpmap
+        for (Codecs.Format f : Codecs.formats(sdp)) {
+            if (f.is("pcmu", 8000) || f.is("pcma", 8000)) {
+                keep.add(String.valueOf(f.pt()));
                 g711 = true;
+            } else if (f.is("telephone-event", 8000)) {
+                keep.add(String.valueOf(f.pt()));
             }
         }
         return g711 ? keep : Set.of();

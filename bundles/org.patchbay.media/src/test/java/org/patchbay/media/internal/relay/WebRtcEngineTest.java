@@ -57,7 +57,7 @@ class WebRtcEngineTest {
     private Phone phone;
 
     /** A browser's media socket: STUN responses counted, DTLS to its transport, SRTP queued. */
-    private static final class Browser implements AutoCloseable {
+    static final class Browser implements AutoCloseable {
         final DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         final NodeCertificate cert = NodeCertificate.generate(RANDOM);
         final String ufrag = "brUF";
