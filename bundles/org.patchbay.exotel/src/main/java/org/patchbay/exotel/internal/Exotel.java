@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,7 +89,7 @@ final class Exotel {
                 throw new ApiError(409, "account " + sid + " exists");
             }
             store.addAccount(new Account(sid, name == null || name.isBlank() ? sid : name.strip(), apiKey,
-                    Tokens.hash(t), clock.instant()));
+                    Tokens.hash(t), now()));
         } catch (SQLException e) {
             throw storeFailed("add account " + sid, e);
         }
@@ -139,7 +140,7 @@ final class Exotel {
             } else if (!exists) {
                 throw new ApiError(404, "no user " + aor + "; give a password to create it");
             }
-            store.addUser(sid, aor.toString(), clock.instant());
+            store.addUser(sid, aor.toString(), now());
         } catch (SQLException e) {
             throw storeFailed("add user " + aor, e);
         } catch (RuntimeException e) {
@@ -218,7 +219,7 @@ final class Exotel {
             throw storeFailed("read user", e);
         }
         String sid = Tokens.sid();
-        Instant now = clock.instant();
+        Instant now = now();
         CallResource res = new CallResource(sid, account.sid(), null, r.fromText(), r.toText(), r.callerId(),
                 CallResource.QUEUED, now, now, null, null, r.statusCallback(), r.customField(), "none", 0);
         try {
@@ -237,7 +238,7 @@ final class Exotel {
                     account.sid());
         } catch (RuntimeException e) {
             LOG.warn("exotel: call {} from {} to {} not placed: {}", sid, r.from(), r.to(), e.getMessage());
-            res = res.withStatus(CallResource.FAILED, clock.instant(), clock.instant(), 0);
+            res = res.withStatus(CallResource.FAILED, now(), now(), 0);
         }
         try {
             store.updateCall(res);
@@ -311,14 +312,14 @@ final class Exotel {
             if (rec.isPresent()) {
                 misses.remove(c.sid());
                 status = finalStatus(rec.get());
-                ended = rec.get().ended();
+                ended = rec.get().ended().truncatedTo(ChronoUnit.MILLIS);
                 duration = (int) rec.get().duration().toSeconds();
             } else if (misses.merge(c.sid(), 1, Integer::sum) >= MISSES_TO_FAIL) {
                 misses.remove(c.sid());
                 LOG.info("exotel: call {} (core {}) is gone from the core without a record; failed", c.sid(),
                         c.callId());
                 status = CallResource.FAILED;
-                ended = clock.instant();
+                ended = now();
                 duration = 0;
             } else {
                 return false;
@@ -327,7 +328,7 @@ final class Exotel {
         if (status.equals(c.status())) {
             return false;
         }
-        CallResource n = c.withStatus(status, clock.instant(), ended, duration);
+        CallResource n = c.withStatus(status, now(), ended, duration);
         store.updateCall(n);
         LOG.debug("exotel: call {} {} -> {}", c.sid(), c.status(), status);
         return "pending".equals(n.callbackState());
@@ -478,6 +479,11 @@ final class Exotel {
     }
 
     // --- helpers ------------------------------------------------------------------------------------------------------
+
+    /** Now, to the millisecond (what the store keeps everywhere). */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
 
     private static ApiError storeFailed(String what, SQLException e) {
         LOG.error("exotel: {} failed: {} (SQLState {})", what, e.getMessage(), e.getSQLState());
