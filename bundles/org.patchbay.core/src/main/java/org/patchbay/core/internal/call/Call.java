@@ -245,7 +245,9 @@ final class Call {
         if (s instanceof LegSignal.Progress p) {
             if (state == State.RINGING) {
                 from.state("ringing");
-                caller.state("ringing");
+                if (!bridging) {
+                    caller.state("ringing");
+                }
                 if (!ringingPosted) {
                     ringingPosted = true;
                     manager.ringing(this);
