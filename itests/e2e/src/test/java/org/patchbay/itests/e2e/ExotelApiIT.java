@@ -99,8 +99,8 @@ class ExotelApiIT {
         Path trace = work.resolve("agent-" + agentPort + ".log");
         try (Sipp a = Sipp.start(work, agentPort, "exotel_agent.xml", null, "-m", "1", "-timeout", "30",
                 "-timeout_error", "-trace_msg", "-message_file", trace.toString());
-                Sipp c = Sipp.start(work, customerPort, "exotel_customer.xml", null, "-m", "1", "-d", "2000",
-                        "-timeout", "30", "-timeout_error")) {
+                Sipp c = Sipp.start(work, customerPort, "exotel_customer.xml", null, "-m", "1", "-d", "3000",
+                        "-rtp_echo", "-timeout", "30", "-timeout_error")) {
             Thread.sleep(200);
             HttpResponse<String> post = connect(TOKEN, ".json", Map.of("From", agent, "To", customer + "@" + DOMAIN,
                     "CallerId", "08030752400", "CallType", "trans", "StatusCallback", callbackUrl()));
@@ -114,6 +114,13 @@ class ExotelApiIT {
 
             assertStatusSeen(sid, "ringing");
             assertStatusSeen(sid, "in-progress");
+            // the agent plays a pcap, the customer echoes it: both answered legs are bridged in the media relay
+            String[] calls = {""};
+            assertTrue(Distribution.waitFor(10_000, () -> {
+                calls[0] = cli("pb:calls -v");
+                Map<String, long[]> legs = mediaLegs(calls[0]);
+                return legs.size() == 2 && legs.values().stream().allMatch(v -> v[0] >= 25 && v[1] >= 25);
+            }), "both legs relay media:\n" + calls[0]);
             assertEquals(0, c.await(30), "customer: " + c.output());
             assertEquals(0, a.await(30), "agent: " + a.output());
             assertStatusSeen(sid, "completed");
@@ -322,6 +329,19 @@ class ExotelApiIT {
                     eq < 0 ? "" : java.net.URLDecoder.decode(p.substring(eq + 1), StandardCharsets.UTF_8));
         });
         return m;
+    }
+
+    private static final Pattern MEDIA_LEG = Pattern.compile("media (\\S+) 127\\.0\\.0\\.1:\\d+ <-> "
+            + "127\\.0\\.0\\.1:\\d+ sendrecv latched; in (\\d+) pkt .*; out (\\d+) pkt");
+
+    /** Leg id -> {packets in, packets out} of the legs with RTP between the node and a phone, from pb:calls -v. */
+    private static Map<String, long[]> mediaLegs(String calls) {
+        Map<String, long[]> legs = new LinkedHashMap<>();
+        Matcher m = MEDIA_LEG.matcher(calls);
+        while (m.find()) {
+            legs.put(m.group(1), new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3))});
+        }
+        return legs;
     }
 
     private String bundleId(String bsn) {
