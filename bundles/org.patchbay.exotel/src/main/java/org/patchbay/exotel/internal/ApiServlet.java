@@ -66,6 +66,7 @@ final class ApiServlet extends HttpServlet {
                 send(resp, 200, json ? Render.json(c.get(), apiPath) : Render.xml(c.get(), apiPath), json);
             }
         } catch (ApiError e) {
+            resp.setHeader("Connection", "close"); // the request body may be unread: no reuse of this connection
             if (e.status == 401) {
                 resp.setHeader("WWW-Authenticate", "Basic realm=\"Exotel\"");
             }

@@ -115,12 +115,15 @@ class ExotelApiIT {
             assertStatusSeen(sid, "ringing");
             assertStatusSeen(sid, "in-progress");
             // the agent plays a pcap, the customer echoes it: both answered legs are bridged in the media relay
-            String[] calls = {""};
+            List<String> snapshots = new ArrayList<>();
             assertTrue(Distribution.waitFor(10_000, () -> {
-                calls[0] = cli("pb:calls -v");
-                Map<String, long[]> legs = mediaLegs(calls[0]);
+                String calls = cli("pb:calls -v");
+                if (snapshots.isEmpty() || !snapshots.get(snapshots.size() - 1).equals(calls)) {
+                    snapshots.add(calls);
+                }
+                Map<String, long[]> legs = mediaLegs(calls);
                 return legs.size() == 2 && legs.values().stream().allMatch(v -> v[0] >= 25 && v[1] >= 25);
-            }), "both legs relay media:\n" + calls[0]);
+            }), "both legs relay media:\n" + String.join("\n----\n", snapshots));
             assertEquals(0, c.await(30), "customer: " + c.output());
             assertEquals(0, a.await(30), "agent: " + a.output());
             assertStatusSeen(sid, "completed");

@@ -15,12 +15,14 @@ final class OriginLeg implements Leg {
 
     /**
      * The offer the media engine turns into the first party's offer (a WebRTC one for a browser): G.711 and
-     * telephone-event, no address of its own, so nothing is ever sent to it.
+     * telephone-event. Its address is the discard port on loopback, not 0.0.0.0: the engine keeps an unspecified
+     * address as it is (hold), which would put the first party on hold; what the first party sends before the second
+     * answered is relayed there and dropped.
      */
     static final String TEMPLATE_OFFER = "v=0\r\n"
-            + "o=- 0 0 IN IP4 0.0.0.0\r\n"
+            + "o=- 0 0 IN IP4 127.0.0.1\r\n"
             + "s=-\r\n"
-            + "c=IN IP4 0.0.0.0\r\n"
+            + "c=IN IP4 127.0.0.1\r\n"
             + "t=0 0\r\n"
             + "m=audio 9 RTP/AVP 0 8 101\r\n"
             + "a=rtpmap:0 PCMU/8000\r\n"
