@@ -142,12 +142,9 @@ class ExotelTest {
         assertEquals(30, o.maxSeconds());
         assertEquals(c, exotel.call("acme", c.sid()).orElseThrow());
         assertTrue(exotel.call("other", c.sid()).isEmpty(), "another account does not see it");
-        assertEquals(60, calls.originated.size() == 1 ? connectDefaultRing() : -1);
-    }
-
-    private int connectDefaultRing() throws ApiError {
         connect();
-        return calls.originated.get(1).ringSeconds();
+        assertEquals(60, calls.originated.get(1).ringSeconds(), "without TimeOut: ring.timeout.seconds");
+        assertEquals(0, calls.originated.get(1).maxSeconds(), "without TimeLimit: none");
     }
 
     @Test
