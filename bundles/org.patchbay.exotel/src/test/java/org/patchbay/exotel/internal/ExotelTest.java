@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
 
+import javax.sql.DataSource;
+
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,17 +48,23 @@ import org.patchbay.api.identity.User;
 class ExotelTest {
     private static final String TOKEN = "0123456789abcdef-token";
 
-    private JdbcDataSource ds;
+    private DataSource ds;
     private Exotel exotel;
     private final Calls calls = new Calls();
     private final Records records = new Records();
     private final Users users = new Users();
     private HttpServer server;
 
+    /** An empty database for one test (H2 here; PostgresExotelTest runs the same tests on PostgreSQL). */
+    DataSource openDatabase() throws Exception {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:exotel" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        return h2;
+    }
+
     @BeforeEach
     void setUp() throws Exception {
-        ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:exotel" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        ds = openDatabase();
         try (InputStream in = getClass().getClassLoader().getResourceAsStream("db/exotel/V1__exotel.sql");
                 Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             String script = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)--.*$", "");
