@@ -32,6 +32,22 @@ public interface CallService {
         return place(caller, destination, offer, LegSignal.Connect.DEFAULT_HOPS);
     }
 
+    /**
+     * Places a call between two parties itself (click-to-call): rings {@link Originate#first()}, and once it answered
+     * rings {@link Originate#second()} and bridges them. Routing and ringing happen asynchronously; follow the call
+     * with {@link #call(String)}, the {@link CallEvents} ({@code RINGING} when the first party rings, {@code ANSWERED}
+     * when both answered, {@code ENDED}) and, once ended, its {@link CallRecord} (caller = first, callee = second;
+     * end reasons as for any call, plus {@link Originate#TIME_LIMIT}). Never blocks.
+     *
+     * @return the new call's id
+     * @throws IllegalStateException when the node refuses new calls (stopping, at its call limit)
+     * @throws UnsupportedOperationException when the provider predates 1.3
+     * @since 1.3
+     */
+    default String originate(Originate request) {
+        throw new UnsupportedOperationException("originate");
+    }
+
     /** Live calls. */
     List<CallInfo> calls();
 

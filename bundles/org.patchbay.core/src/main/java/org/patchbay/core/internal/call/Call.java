@@ -16,6 +16,7 @@ import org.patchbay.api.call.CallRecord;
 import org.patchbay.api.call.Leg;
 import org.patchbay.api.call.LegFactory;
 import org.patchbay.api.call.LegSignal;
+import org.patchbay.api.call.Originate;
 import org.patchbay.api.call.Party;
 import org.patchbay.api.identity.Aor;
 import org.patchbay.api.identity.User;
@@ -42,13 +43,19 @@ final class Call {
     private final CallManager manager;
     private final String id;
     private final Executor executor;
-    private final Aor destination;
-    private final String offer;
+    private Aor destination;
+    private String offer;
     private final int hops;
     private final Instant started;
-    private final CallLeg caller;
+    private volatile CallLeg caller;
     private final Party callerParty;
     private final List<CallLeg> callees = new CopyOnWriteArrayList<>();
+    /** Originated calls only: the request, the legs of the first party once it answered, the talk-time timer. */
+    private final Originate originate;
+    private final List<CallLeg> firstLegs = new CopyOnWriteArrayList<>();
+    private volatile CallLeg origin;
+    private boolean bridging;
+    private Future<?> limitTimer;
     private final List<Integer> failures = new ArrayList<>();
     private final AtomicInteger legNumbers = new AtomicInteger();
     private volatile Party callee;
@@ -70,6 +77,21 @@ final class Call {
     }
 
     Call(CallManager manager, String id, Leg callerLeg, Aor destination, String offer, int hops, Instant started) {
+        this(manager, id, callerLeg, destination, offer, hops, started, null);
+    }
+
+    /**
+     * An originated call: the caller is the node itself ({@link OriginLeg}), offering {@link OriginLeg#TEMPLATE_OFFER}
+     * for the media engine to turn into the first party's offer.
+     */
+    Call(CallManager manager, String id, Originate request, Instant started) {
+        this(manager, id, new OriginLeg(request.presented()), request.first(), OriginLeg.TEMPLATE_OFFER,
+                LegSignal.Connect.DEFAULT_HOPS, started, request);
+    }
+
+    private Call(CallManager manager, String id, Leg callerLeg, Aor destination, String offer, int hops,
+                 Instant started, Originate originate) {
+        this.originate = originate;
         this.manager = manager;
         this.id = id;
         this.executor = manager.serialExecutor();
@@ -81,6 +103,9 @@ final class Call {
         this.callerParty = callerLeg.party();
         this.caller = new CallLeg(this, nextLegId(), CallLeg.Role.CALLER, callerLeg, null, callerLeg.adapter(),
                 callerLeg.party());
+        if (originate != null) {
+            this.origin = caller;
+        }
     }
 
     String id() {
@@ -136,7 +161,17 @@ final class Call {
             failCall(mediaRefused ? 503 : 480, mediaRefused ? "failed" : "unavailable", "system");
             return;
         }
-        ringTimer = manager.schedule(() -> execute(this::ringTimeout), manager.ringTimeoutMillis());
+        long ring = originate != null && originate.ringSeconds() > 0 ? originate.ringSeconds() * 1000L
+                : manager.ringTimeoutMillis();
+        ringTimer = manager.schedule(() -> execute(this::ringTimeout), ring);
+    }
+
+    /** Extension headers for the legs rung now: an originated call's first or second party's, else none. */
+    private java.util.Map<String, String> legHeaders() {
+        if (originate == null) {
+            return java.util.Map.of();
+        }
+        return bridging ? originate.secondHeaders() : originate.firstHeaders();
     }
 
     private void ring(Binding binding) {
@@ -155,7 +190,7 @@ final class Call {
             return;
         }
         try {
-            Leg created = factory.create(binding, callerParty, callee, leg);
+            Leg created = factory.create(binding, callerParty, callee, leg, legHeaders());
             if (created == null) {
                 return;
             }
@@ -177,6 +212,9 @@ final class Call {
         if (from.done() || state == State.ENDED) {
             return;
         }
+        if (from == origin) {
+            return; // the node's own side of an originated call says nothing
+        }
         if (from == caller) {
             fromCaller(s);
         } else {
@@ -189,7 +227,7 @@ final class Call {
         if (giveUp && state != State.ANSWERED) {
             cancelCallees(0, "");
             finishLeg(caller, "cancelled");
-            end(487, "cancelled", "caller", new LegSignal.Reject(487, Outcome.phrase(487)));
+            end(487, "cancelled", "caller", bridging ? null : new LegSignal.Reject(487, Outcome.phrase(487)));
         } else if (s instanceof LegSignal.Hangup h) {
             winner.send(new LegSignal.Hangup(h.cause(), h.text()));
             finishLeg(winner, "answered");
@@ -207,12 +245,17 @@ final class Call {
         if (s instanceof LegSignal.Progress p) {
             if (state == State.RINGING) {
                 from.state("ringing");
-                caller.state("ringing");
+                if (!bridging) {
+                    caller.state("ringing");
+                }
                 if (!ringingPosted) {
                     ringingPosted = true;
                     manager.ringing(this);
                 }
-                caller.send(new LegSignal.Progress(p.code(), p.reason(), sdp(from, caller, MediaHook.Kind.ANSWER, p.sdp())));
+                if (!bridging) { // the first party of an originated call has answered already: no early media to it
+                    caller.send(new LegSignal.Progress(p.code(), p.reason(),
+                            sdp(from, caller, MediaHook.Kind.ANSWER, p.sdp())));
+                }
             }
         } else if (s instanceof LegSignal.Answer a) {
             answer(from, a);
@@ -242,6 +285,10 @@ final class Call {
             return;
         }
         cancelTimer();
+        if (originate != null && !bridging) {
+            bridge(from, a);
+            return;
+        }
         winner = from;
         state = State.ANSWERED;
         answered = manager.now();
@@ -253,9 +300,49 @@ final class Call {
                 finishLeg(other, "completed elsewhere");
             }
         }
-        caller.send(new LegSignal.Answer(sdp(from, caller, offer == null ? MediaHook.Kind.OFFER : MediaHook.Kind.ANSWER,
-                a.sdp())));
+        if (bridging) {
+            // both parties of an originated call answered: the media engine learns the second one's answer and pairs
+            // the two endpoints; the second party gets its ACK from here, the first one has had its own
+            sdp(from, caller, MediaHook.Kind.ANSWER, a.sdp());
+            from.send(new LegSignal.Confirm(null));
+            if (originate.maxSeconds() > 0) {
+                limitTimer = manager.schedule(() -> execute(() -> hangup(Originate.TIME_LIMIT)),
+                        originate.maxSeconds() * 1000L);
+            }
+        } else {
+            caller.send(new LegSignal.Answer(sdp(from, caller,
+                    offer == null ? MediaHook.Kind.OFFER : MediaHook.Kind.ANSWER, a.sdp())));
+        }
         manager.answered(this);
+    }
+
+    /**
+     * The first party of an originated call answered: its other devices stop ringing, the answer is acknowledged, and
+     * the call goes on as a call from that leg (its answer is the offer's source for the second party) to the second
+     * party. From here on the first party's leg is the caller; it is answered, so a failure towards it is a hang-up.
+     */
+    private void bridge(CallLeg first, LegSignal.Answer a) {
+        for (CallLeg other : callees) {
+            if (other != first && !other.done()) {
+                other.send(new LegSignal.Cancel(COMPLETED_ELSEWHERE_CAUSE, COMPLETED_ELSEWHERE));
+                finishLeg(other, "completed elsewhere");
+            }
+        }
+        sdp(first, caller, MediaHook.Kind.ANSWER, a.sdp()); // the media engine learns the first party's answer
+        first.send(new LegSignal.Confirm(null));
+        first.state("answered");
+        finishLeg(origin, "bridged");
+        firstLegs.addAll(callees);
+        callees.clear();
+        failures.clear();
+        bridging = true;
+        caller = first;
+        offer = a.sdp();
+        destination = originate.second();
+        callee = Party.of(destination);
+        state = State.ROUTING;
+        LOG.debug("call {}: {} answered, calling {}", id, originate.first(), destination);
+        route();
     }
 
     private void allFailed() {
@@ -413,7 +500,7 @@ final class Call {
     }
 
     private void finishLeg(CallLeg leg, String outcome) {
-        if (leg.finish(outcome) && leg != caller) {
+        if (leg.finish(outcome) && leg.role() == CallLeg.Role.CALLEE) {
             manager.legEnded();
             if (leg != winner) {
                 leg.media(manager.releaseLegMedia(id, leg.id())); // a losing fork: its ports go back now
@@ -426,6 +513,13 @@ final class Call {
             return;
         }
         cancelTimer();
+        if (limitTimer != null) {
+            limitTimer.cancel(false);
+            limitTimer = null;
+        }
+        if (bridging && toCaller instanceof LegSignal.Reject r) {
+            toCaller = new LegSignal.Hangup(0, r.reason()); // the first party of an originated call has answered
+        }
         if (toCaller != null) {
             caller.deliver(toCaller);
         }
@@ -433,15 +527,18 @@ final class Call {
             finishLeg(l, "ended");
         }
         state = State.ENDED;
+        CallLeg o = origin;
+        if (o != null) {
+            finishLeg(o, "ended");
+        }
         // the engine's last statistics of every leg it still holds, taken as it releases the call's ports
         Map<String, CallRecord.LegMedia> media = manager.releaseCallMedia(id);
-        caller.media(media.get(caller.id()));
-        callees.forEach(l -> l.media(media.get(l.id())));
+        legs(caller, l -> l.media(media.get(l.id())));
         List<CallRecord.LegRecord> legs = new ArrayList<>();
-        legs.add(caller.record());
-        callees.forEach(l -> legs.add(l.record()));
-        CallRecord record = new CallRecord(id, callerParty.label(), callee.label(), legs, started, answered,
-                manager.now(), reason, endedBy, code);
+        legs(caller, l -> legs.add(l.record()));
+        String from = originate != null ? originate.first().toString() : callerParty.label();
+        String to = originate != null ? originate.second().toString() : callee.label();
+        CallRecord record = new CallRecord(id, from, to, legs, started, answered, manager.now(), reason, endedBy, code);
         manager.ended(this, record);
     }
 
@@ -469,10 +566,21 @@ final class Call {
 
     // --- listings ---------------------------------------------------------------------------------------------------
 
+    /** Every leg in order: the caller (an originated call: the node's side, then the first party's legs), callees. */
+    private void legs(CallLeg currentCaller, java.util.function.Consumer<CallLeg> to) {
+        CallLeg o = origin;
+        if (o != null) {
+            to.accept(o);
+            firstLegs.forEach(to);
+        } else {
+            to.accept(currentCaller);
+        }
+        callees.forEach(to);
+    }
+
     CallInfo info() {
         List<CallInfo.LegInfo> legs = new ArrayList<>();
-        legs.add(caller.info());
-        callees.forEach(l -> legs.add(l.info()));
+        legs(caller, l -> legs.add(l.info()));
         return new CallInfo(id, callerParty, callee, state.name().toLowerCase(java.util.Locale.ROOT), started,
                 answered, legs);
     }

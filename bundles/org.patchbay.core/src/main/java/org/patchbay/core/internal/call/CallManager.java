@@ -45,6 +45,7 @@ import org.patchbay.api.call.Leg;
 import org.patchbay.api.call.LegControl;
 import org.patchbay.api.call.LegFactory;
 import org.patchbay.api.call.LegSignal;
+import org.patchbay.api.call.Originate;
 import org.patchbay.api.identity.Aor;
 import org.patchbay.api.identity.Directory;
 import org.patchbay.api.location.Binding;
@@ -267,6 +268,21 @@ public final class CallManager implements CallService, CallRecords {
         post(CallEvents.STARTED, id, callerLeg.party().label(), destination.toString(), null);
         call.execute(call::route);
         return call.caller();
+    }
+
+    @Override
+    public String originate(Originate request) {
+        String id = prefix + Long.toString(sequence.incrementAndGet(), 36);
+        if (stopping || calls.size() >= config.max_calls()) {
+            String why = stopping ? "node stopping" : "at most " + config.max_calls() + " live calls";
+            LOG.warn("call {} from {} to {} refused: {}", id, request.first(), request.second(), why);
+            throw new IllegalStateException("call refused: " + why);
+        }
+        Call call = new Call(this, id, request, now());
+        calls.put(id, call);
+        post(CallEvents.STARTED, id, request.first().toString(), request.second().toString(), null);
+        call.execute(call::route);
+        return id;
     }
 
     private void refuse(Call call) {

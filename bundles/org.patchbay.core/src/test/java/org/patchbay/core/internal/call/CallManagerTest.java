@@ -32,6 +32,7 @@ import org.patchbay.api.call.CallRecord;
 import org.patchbay.api.call.LegControl;
 import org.patchbay.api.call.LegFactory;
 import org.patchbay.api.call.LegSignal;
+import org.patchbay.api.call.Originate;
 import org.patchbay.api.call.Party;
 import org.patchbay.api.identity.Aor;
 import org.patchbay.api.identity.Credential;
@@ -73,11 +74,21 @@ class CallManagerTest {
         CallManager m = new CallManager(new Users(ALICE, BOB, CAROL), new CdrStore(ds), Clock.systemUTC(),
                 config(ringTimeout, 480));
         m.bindLocation(new Locations());
-        factory = (target, caller, callee, control) -> {
-            FakeLeg leg = new FakeLeg(callee, target);
-            leg.control = control;
-            created.add(leg);
-            return leg;
+        factory = new LegFactory() {
+            @Override
+            public org.patchbay.api.call.Leg create(Binding target, Party caller, Party callee, LegControl control) {
+                return create(target, caller, callee, control, Map.of());
+            }
+
+            @Override
+            public org.patchbay.api.call.Leg create(Binding target, Party caller, Party callee, LegControl control,
+                    Map<String, String> headers) {
+                FakeLeg leg = new FakeLeg(callee, target);
+                leg.control = control;
+                leg.headers = headers;
+                created.add(leg);
+                return leg;
+            }
         };
         m.bindFactory(factory, Map.of(LegFactory.ADAPTER, "fake"));
         return m;
@@ -655,6 +666,103 @@ class CallManagerTest {
         await(() -> manager.liveCalls() == 0 && manager.liveLegs() == 0);
         await(() -> manager.cdrBacklog() == 0);
         await(() -> manager.count() == 2000);
+    }
+
+    // --- originate ----------------------------------------------------------------------------------------------------
+
+    private static Originate originate(int ringSeconds, int maxSeconds) {
+        return new Originate(ALICE, BOB, new Party(null, "sip:0801234@example.com", "0801234"), ringSeconds, maxSeconds,
+                Map.of("X-Test-Sid", "s1"), Map.of());
+    }
+
+    @Test
+    void originateRingsFirstThenSecondAndBridges() {
+        String id = manager.originate(originate(0, 0));
+        FakeLeg alice = callee(0);
+        assertEquals(ALICE, alice.party.aor());
+        assertEquals(Map.of("X-Test-Sid", "s1"), alice.headers);
+        LegSignal.Connect offer = alice.next(LegSignal.Connect.class);
+        assertTrue(offer.sdp().contains("m=audio"), "the first party gets an offer: " + offer.sdp());
+        alice.send(new LegSignal.Progress(180, "Ringing", null));
+        await(() -> "ringing".equals(manager.call(id).orElseThrow().state()));
+        assertEquals(1, created.size(), "the second party is not rung before the first answered");
+        alice.send(new LegSignal.Answer(ANSWER));
+        alice.next(LegSignal.Confirm.class);
+        FakeLeg bob = callee(1);
+        assertEquals(BOB, bob.party.aor());
+        assertEquals(Map.of(), bob.headers);
+        assertEquals(ANSWER, bob.next(LegSignal.Connect.class).sdp(), "the second party's offer comes from the first");
+        assertEquals("ringing", manager.call(id).orElseThrow().state());
+        bob.send(new LegSignal.Progress(180, "Ringing", null));
+        bob.send(new LegSignal.Answer(OFFER));
+        bob.next(LegSignal.Confirm.class);
+        await(() -> "answered".equals(manager.call(id).orElseThrow().state()));
+        alice.quiet();
+        bob.send(new LegSignal.Hangup(16, "bye"));
+        alice.next(LegSignal.Hangup.class);
+        CallRecord r = record(id);
+        assertEquals("normal", r.endReason());
+        assertEquals("alice@example.com", r.caller());
+        assertEquals("bob@example.com", r.callee());
+        assertEquals("callee", r.endedBy());
+        assertTrue(r.answered() != null);
+        assertEquals(3, r.legs().size(), r.legs().toString()); // the node's side, alice, bob
+        assertNoLeaks();
+    }
+
+    @Test
+    void originateFirstBusyEndsTheCallWithoutRingingTheSecond() {
+        String id = manager.originate(originate(0, 0));
+        FakeLeg alice = callee(0);
+        alice.next(LegSignal.Connect.class);
+        alice.send(new LegSignal.Reject(486, "Busy Here"));
+        CallRecord r = record(id);
+        assertEquals("busy", r.endReason());
+        assertEquals(1, created.size());
+        assertNoLeaks();
+    }
+
+    @Test
+    void originateSecondNotAnsweringHangsUpTheFirst() {
+        String id = manager.originate(originate(1, 0));
+        FakeLeg alice = callee(0);
+        alice.next(LegSignal.Connect.class);
+        alice.send(new LegSignal.Answer(ANSWER));
+        alice.next(LegSignal.Confirm.class);
+        FakeLeg bob = callee(1);
+        bob.next(LegSignal.Connect.class);
+        bob.next(LegSignal.Cancel.class);
+        alice.next(LegSignal.Hangup.class);
+        CallRecord r = record(id);
+        assertEquals("no-answer", r.endReason());
+        assertNull(r.answered());
+        assertNoLeaks();
+    }
+
+    @Test
+    void originateTimeLimitEndsTheAnsweredCall() {
+        String id = manager.originate(originate(0, 1));
+        FakeLeg alice = callee(0);
+        alice.next(LegSignal.Connect.class);
+        alice.send(new LegSignal.Answer(ANSWER));
+        alice.next(LegSignal.Confirm.class);
+        FakeLeg bob = callee(1);
+        bob.next(LegSignal.Connect.class);
+        bob.send(new LegSignal.Answer(OFFER));
+        bob.next(LegSignal.Confirm.class);
+        bob.next(LegSignal.Hangup.class);
+        alice.next(LegSignal.Hangup.class);
+        assertEquals(Originate.TIME_LIMIT, record(id).endReason());
+        assertNoLeaks();
+    }
+
+    @Test
+    void originateRejectsBadHeaders() {
+        Party p = new Party(null, "sip:x@example.com", "");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Originate(ALICE, BOB, p, 0, 0, Map.of("Via", "x"), Map.of()));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Originate(ALICE, BOB, p, 0, 0, Map.of("X-A", "a\r\nVia: x"), Map.of()));
     }
 
     // --- helpers ------------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ final class FakeLeg implements Leg {
     final Party party;
     final Binding target;
     volatile LegControl control;
+    volatile Map<String, String> headers = Map.of();
     final BlockingQueue<LegSignal> received = new LinkedBlockingQueue<>();
 
     FakeLeg(Party party, Binding target) {

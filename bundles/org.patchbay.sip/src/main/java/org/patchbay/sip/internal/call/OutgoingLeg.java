@@ -3,6 +3,7 @@ package org.patchbay.sip.internal.call;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import javax.sip.ClientTransaction;
@@ -44,6 +45,7 @@ final class OutgoingLeg extends SipLeg {
 
     private final Binding target;
     private final Party caller;
+    private final Map<String, String> headers;
     private ClientTransaction invite;
     private boolean provisional;
     private boolean cancelled;
@@ -53,10 +55,11 @@ final class OutgoingLeg extends SipLeg {
     private LegSignal.Cancel pendingCancel;
 
     OutgoingLeg(SipCalls owner, SipNode node, SipProvider provider, String transport, Binding target, Party caller,
-            Party callee) {
+            Party callee, Map<String, String> headers) {
         super(owner, node, provider, transport, callee, target.source());
         this.target = target;
         this.caller = caller;
+        this.headers = headers == null ? Map.of() : Map.copyOf(headers);
     }
 
     @Override
@@ -105,6 +108,11 @@ final class OutgoingLeg extends SipLeg {
         Request req = node.messageFactory().createRequest(requestUri, Request.INVITE, callId, cseq, from, to, vias, mf);
         req.addHeader(SipMessages.contact(node, transport));
         SipMessages.addAllow(node, req);
+        for (Map.Entry<String, String> e : headers.entrySet()) {
+            if (e.getKey().regionMatches(true, 0, "X-", 0, 2)) {
+                req.addHeader(h.createHeader(e.getKey(), e.getValue()));
+            }
+        }
         for (RouteHeader route : BindingRoutes.routesTo(node, target)) {
             req.addHeader(route);
         }

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -226,6 +227,12 @@ public final class SipCalls implements SipRequestHandler, LegFactory, HealthChec
 
     @Override
     public Leg create(Binding target, Party caller, Party callee, LegControl control) {
+        return create(target, caller, callee, control, Map.of());
+    }
+
+    /** An outgoing leg whose INVITE carries the {@code X-} headers given (e.g. a vendor's call id). */
+    @Override
+    public Leg create(Binding target, Party caller, Party callee, LegControl control, Map<String, String> headers) {
         if (stopping) {
             throw new IllegalStateException("sip adapter stopping");
         }
@@ -238,7 +245,7 @@ public final class SipCalls implements SipRequestHandler, LegFactory, HealthChec
             throw new IllegalStateException("SIP transport " + transport + " is off; cannot reach " + target.contact());
         }
         SipProvider provider = node.provider(transport).get();
-        OutgoingLeg leg = new OutgoingLeg(this, node, provider, transport, target, caller, callee);
+        OutgoingLeg leg = new OutgoingLeg(this, node, provider, transport, target, caller, callee, headers);
         leg.control(control);
         live.add(leg);
         return leg;
