@@ -7,17 +7,32 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,6 +63,11 @@ import org.patchbay.itests.e2e.exotel.WsCutProxy;
  * loopback-only network namespace like {@link BrowserMediaIT} (the {@code browser-media} failsafe execution); there
  * the node's STUN server runs on 19302 and Chromium maps {@code stun.l.google.com} to 127.0.0.1, because the SDK's
  * diagnostics hard-code Google's STUN server.
+ *
+ * <p>Exotel's call-connect API ({@code org.patchbay.exotel}): alice belongs to an Exotel account; {@code POST
+ * Calls/connect.json} rings the SDK first, then baresip, with the call resource's statuses, {@code callDetails().callSid}
+ * and the StatusCallback checked; and the Exotel bundle updated during such a call keeps the call and the SDK's
+ * WebSocket.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -68,6 +88,11 @@ class ExotelSdkIT {
     private Baresip bob;
     private Baresip carol;
     private final List<Chromium> others = new ArrayList<>();
+    private static final String API_KEY = "sdkkey";
+    private static final String API_TOKEN = "exotel-sdk-token-0123456789";
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final BlockingQueue<Map<String, String>> posted = new LinkedBlockingQueue<>();
+    private HttpServer callbacks;
 
     @BeforeAll
     void start() throws Exception {
@@ -93,6 +118,7 @@ class ExotelSdkIT {
                 "" + node.sip, "tls.port", "" + node.sipTls, "domain", DOMAIN, "ws.port", "" + node.ws, "wss.port",
                 "" + node.wss));
         node.writeConf("org.patchbay.core.calls.cfg", Map.of("ring.timeout.seconds", "" + RING_SECONDS));
+        node.writeConf("org.patchbay.exotel.cfg", Map.of("sip.domain", DOMAIN, "callback.retries", "1"));
         // private network namespace: the fixed port cannot clash with anything
         node.writeConf("org.patchbay.stun.cfg", Map.of("address", "127.0.0.1", "port", "" + GOOGLE_STUN_PORT));
         node.start();
@@ -161,6 +187,9 @@ class ExotelSdkIT {
         }
         if (server != null) {
             server.close();
+        }
+        if (callbacks != null) {
+            callbacks.stop(0);
         }
     }
 
@@ -353,6 +382,114 @@ class ExotelSdkIT {
         }
     }
 
+    @Test
+    @Order(8)
+    void callConnectApiRingsTheSdkFirstThenThePhoneWithStatusesAudioAndCallback() throws Exception {
+        exotelAccount();
+        int mark = bob.events().size();
+        StatusWatch statuses = new StatusWatch();
+        JsonObject resource = connect(Map.of("From", "alice", "To", "bob@" + DOMAIN, "CallerId", "08030752400",
+                "StatusCallback", callbackUrl()));
+        String sid = resource.get("Sid").getAsString();
+        statuses.follow(sid);
+        try {
+            // the SDK rings first; its INVITE names the call resource, which the SDK's callDetails() shows
+            JsonObject incoming = call(page, "incoming");
+            sip(page, "in", t -> t.startsWith("INVITE ") && t.contains("X-Exotel-Callsid: " + sid));
+            assertEquals(sid, incoming.getAsJsonObject("data").get("callSid").getAsString(), incoming.toString());
+            assertEquals(sid, page.eval("return agent.objects.client.getCall().callDetails().callSid;", EVENT_MILLIS)
+                    .getAsString());
+            assertStatus(sid, "ringing");
+            assertTrue(bob.events().subList(mark, bob.events().size()).stream().noneMatch(e -> e.has("type")
+                    && e.get("type").getAsString().startsWith("CALL_")), () -> "bob called before the SDK answered: "
+                    + bob.events().subList(mark, bob.events().size()));
+            page.eval("agent.objects.client.getCall().Answer();", EVENT_MILLIS);
+            call(page, "connected");
+            // then the node calls To (baresip answers by itself) and bridges
+            phoneEvent(bob, "CALL_ESTABLISHED", mark);
+            assertStatus(sid, "in-progress");
+            assertBrowserHearsPhone();
+            assertPhoneHeardBrowser(bob);
+            page.eval("agent.objects.client.getCall().Hangup();", EVENT_MILLIS);
+            call(page, "callEnded");
+            phoneEvent(bob, "CALL_CLOSED", mark);
+            assertStatus(sid, "completed");
+        } finally {
+            statuses.stop();
+        }
+        assertTrue(statuses.seen().indexOf("ringing") < statuses.seen().indexOf("in-progress")
+                && statuses.seen().indexOf("ringing") >= 0, () -> "statuses " + statuses.seen());
+        assertEquals("completed", statuses.seen().get(statuses.seen().size() - 1), () -> "statuses " + statuses.seen());
+        JsonObject done = get(sid);
+        assertEquals("alice", done.get("From").getAsString(), done.toString());
+        assertEquals("outbound-api", done.get("Direction").getAsString(), done.toString());
+        assertTrue(done.get("Duration").getAsInt() >= 1 && !done.get("EndTime").isJsonNull(), done.toString());
+        Map<String, String> cb = callbackFor(sid);
+        assertNotNull(cb, "no status callback for " + sid);
+        assertEquals("completed", cb.get("Status"), cb.toString());
+        assertIdle();
+    }
+
+    @Test
+    @Order(9)
+    void exotelBundleUpdateDuringAnApiCallKeepsTheCallAndTheSdkWebSocketAndNewCallsRing() throws Exception {
+        exotelAccount();
+        String source = aliceSource();
+        int events = page.events().size();
+        int mark = bob.events().size();
+        String sid = connect(Map.of("From", "alice", "To", "bob", "CallerId", "0801", "StatusCallback",
+                callbackUrl())).get("Sid").getAsString();
+        call(page, "incoming");
+        page.eval("agent.objects.client.getCall().Answer();", EVENT_MILLIS);
+        call(page, "connected");
+        phoneEvent(bob, "CALL_ESTABLISHED", mark);
+        assertStatus(sid, "in-progress");
+        assertTrue(Distribution.waitFor(EVENT_MILLIS, () -> packetsReceived() > 50), "media before the update");
+
+        String id = bundleId("org.patchbay.exotel");
+        String update = cli("update " + id);
+        assertTrue(Distribution.waitFor(EVENT_MILLIS, () -> cli("lb -s org.patchbay.exotel").contains("Active")),
+                () -> update + "\n" + cli("lb -s org.patchbay.exotel"));
+        // the new bundle serves the call resource (its tables hold it) and sees the call as still up
+        assertTrue(Distribution.waitFor(EVENT_MILLIS, () -> "in-progress".equals(statusOrNull(sid))),
+                () -> "after the update: " + statusOrNull(sid) + "\n" + diagnostics());
+        // the call is up: media keeps flowing into the page
+        long after = packetsReceived();
+        assertTrue(Distribution.waitFor(5_000, () -> packetsReceived() > after + 50),
+                () -> "inbound packets stopped at " + after + "\n" + diagnostics());
+        assertTrue(cli("pb:calls").contains("bob@" + DOMAIN), () -> "call gone: " + cli("pb:calls"));
+        // the SDK's WebSocket is the same: registered, the binding's source (its TCP connection) unchanged, no
+        // register state change in the page
+        assertEquals("registered", status(page));
+        assertEquals(source, aliceSource(), () -> cli("pb:regs alice@"));
+        List<JsonObject> since = page.events().subList(events, page.events().size());
+        assertTrue(since.stream().noneMatch(e -> e.get("type").getAsString().equals("reg")), () -> "reg events "
+                + since);
+
+        page.eval("agent.objects.client.getCall().Hangup();", EVENT_MILLIS);
+        call(page, "callEnded");
+        phoneEvent(bob, "CALL_CLOSED", mark);
+        assertStatus(sid, "completed");
+        Map<String, String> cb = callbackFor(sid);
+        assertTrue(cb != null && "completed".equals(cb.get("Status")), "callback after the update: " + cb);
+        assertIdle();
+
+        // a new API call right after rings the SDK again, over the same connection
+        int mark2 = bob.events().size();
+        String sid2 = connect(Map.of("From", "alice", "To", "bob", "CallerId", "0801")).get("Sid").getAsString();
+        JsonObject incoming = call(page, "incoming");
+        assertEquals(sid2, incoming.getAsJsonObject("data").get("callSid").getAsString(), incoming.toString());
+        page.eval("agent.objects.client.getCall().Answer();", EVENT_MILLIS);
+        call(page, "connected");
+        phoneEvent(bob, "CALL_ESTABLISHED", mark2);
+        assertStatus(sid2, "in-progress");
+        page.eval("agent.objects.client.getCall().Hangup();", EVENT_MILLIS);
+        call(page, "callEnded");
+        assertStatus(sid2, "completed");
+        assertEquals(source, aliceSource(), () -> cli("pb:regs alice@"));
+        assertIdle();
+    }
+
     private Map<String, String> account(String user, String secret) {
         return account(user, secret, node.ws);
     }
@@ -536,6 +673,157 @@ class ExotelSdkIT {
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    // --- Exotel's call-connect API ------------------------------------------------------------------------------------
+
+    /** The account "acme" owning alice, and the StatusCallback server; once. */
+    private void exotelAccount() throws Exception {
+        if (callbacks != null) {
+            return;
+        }
+        assertTrue(Distribution.waitFor(20_000, () -> {
+            try {
+                return node.api("GET", "/exotel/accounts", null).statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        }), "exotel admin API up");
+        var r = node.api("POST", "/exotel/accounts", "{\"sid\":\"acme\",\"name\":\"Acme\",\"apiKey\":\"" + API_KEY
+                + "\",\"apiToken\":\"" + API_TOKEN + "\"}");
+        assertEquals(201, r.statusCode(), r.body());
+        r = node.api("POST", "/exotel/accounts/acme/users", "{\"user\":\"alice\"}");
+        assertEquals(201, r.statusCode(), r.body());
+        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        s.createContext("/status", x -> {
+            posted.add(form(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            x.sendResponseHeaders(204, -1);
+            x.close();
+        });
+        s.start();
+        callbacks = s;
+    }
+
+    private String callbackUrl() {
+        return "http://127.0.0.1:" + callbacks.getAddress().getPort() + "/status";
+    }
+
+    /** POST Calls/connect.json; the call resource of the 200. */
+    private JsonObject connect(Map<String, String> params) throws Exception {
+        StringBuilder body = new StringBuilder();
+        params.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(k).append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        HttpResponse<String> r = request("POST", "/v1/Accounts/acme/Calls/connect.json", body.toString());
+        assertEquals(200, r.statusCode(), r.body());
+        return JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonObject("Call");
+    }
+
+    private HttpResponse<String> request(String method, String path, String form) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.http + path))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString((API_KEY + ":" + API_TOKEN).getBytes(StandardCharsets.UTF_8)));
+        if (form != null) {
+            b.header("Content-Type", "application/x-www-form-urlencoded");
+        }
+        b.method(method, form == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(form));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonObject get(String sid) throws Exception {
+        HttpResponse<String> r = request("GET", "/v1/Accounts/acme/Calls/" + sid + ".json", null);
+        assertEquals(200, r.statusCode(), r.body());
+        return JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonObject("Call");
+    }
+
+    private String statusOrNull(String sid) {
+        try {
+            HttpResponse<String> r = request("GET", "/v1/Accounts/acme/Calls/" + sid + ".json", null);
+            return r.statusCode() != 200 ? "HTTP " + r.statusCode() : JsonParser.parseString(r.body())
+                    .getAsJsonObject().getAsJsonObject("Call").get("Status").getAsString();
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    /** Polls GET until the call resource shows {@code status} (10 s). */
+    private void assertStatus(String sid, String status) {
+        String[] last = new String[1];
+        assertTrue(Distribution.waitFor(EVENT_MILLIS, () -> status.equals(last[0] = statusOrNull(sid))),
+                () -> "call " + sid + " not " + status + " but " + last[0] + "\n" + diagnostics());
+    }
+
+    /** Every distinct status of a call resource in order, polled every 50 ms on its own thread. */
+    private final class StatusWatch {
+        private final List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile boolean running = true;
+        private Thread thread;
+
+        void follow(String sid) {
+            thread = new Thread(() -> {
+                while (running) {
+                    String s = statusOrNull(sid);
+                    if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(s)) {
+                        seen.add(s);
+                    }
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "exotel-status-" + sid);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join(5_000);
+        }
+
+        List<String> seen() {
+            return List.copyOf(seen);
+        }
+    }
+
+    /** The status callback POSTed for call {@code sid} (others' are skipped), or null after 20 s. */
+    private Map<String, String> callbackFor(String sid) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline) {
+            Map<String, String> cb = posted.poll(1, TimeUnit.SECONDS);
+            if (cb != null && sid.equals(cb.get("CallSid"))) {
+                return cb;
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String p : body.split("&")) {
+            if (!p.isEmpty()) {
+                int eq = p.indexOf('=');
+                m.put(URLDecoder.decode(eq < 0 ? p : p.substring(0, eq), StandardCharsets.UTF_8),
+                        eq < 0 ? "" : URLDecoder.decode(p.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return m;
+    }
+
+    /** The SOURCE column (address:port of the SDK's WebSocket connection) of alice's single binding. */
+    private String aliceSource() {
+        String regs = cli("pb:regs alice@");
+        Matcher m = Pattern.compile("\\balice@" + Pattern.quote(DOMAIN) + " .*?(127\\.0\\.0\\.1:\\d+)",
+                Pattern.MULTILINE).matcher(regs);
+        assertTrue(regs.contains("1 registration") && m.find(), regs);
+        return m.group(1);
+    }
+
+    private String bundleId(String bsn) {
+        String lb = cli("lb -s " + bsn);
+        Matcher m = Pattern.compile("^\\s*(\\d+)\\s*\\|.*" + Pattern.quote(bsn), Pattern.MULTILINE).matcher(lb);
+        assertTrue(m.find(), lb);
+        return m.group(1);
     }
 
     private String cli(String command) {
