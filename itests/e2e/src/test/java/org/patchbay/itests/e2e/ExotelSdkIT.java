@@ -391,6 +391,7 @@ class ExotelSdkIT {
         JsonObject resource = connect(Map.of("From", "alice", "To", "bob@" + DOMAIN, "CallerId", "08030752400",
                 "StatusCallback", callbackUrl()));
         String sid = resource.get("Sid").getAsString();
+        assertTrue(List.of("queued", "ringing").contains(resource.get("Status").getAsString()), resource.toString());
         statuses.follow(sid);
         try {
             // the SDK rings first; its INVITE names the call resource, which the SDK's callDetails() shows
@@ -417,6 +418,7 @@ class ExotelSdkIT {
         } finally {
             statuses.stop();
         }
+        System.out.println("ExotelSdkIT: call " + sid + " statuses " + statuses.seen());
         assertTrue(statuses.seen().indexOf("ringing") < statuses.seen().indexOf("in-progress")
                 && statuses.seen().indexOf("ringing") >= 0, () -> "statuses " + statuses.seen());
         assertEquals("completed", statuses.seen().get(statuses.seen().size() - 1), () -> "statuses " + statuses.seen());
@@ -462,6 +464,8 @@ class ExotelSdkIT {
         // register state change in the page
         assertEquals("registered", status(page));
         assertEquals(source, aliceSource(), () -> cli("pb:regs alice@"));
+        System.out.println("ExotelSdkIT: after the update: " + update.strip() + "; SDK connection " + source
+                + " unchanged, inbound packets " + packetsReceived());
         List<JsonObject> since = page.events().subList(events, page.events().size());
         assertTrue(since.stream().noneMatch(e -> e.get("type").getAsString().equals("reg")), () -> "reg events "
                 + since);
