@@ -398,6 +398,9 @@ class ExotelSdkIT {
             JsonObject incoming = call(page, "incoming");
             sip(page, "in", t -> t.startsWith("INVITE ") && t.contains("X-Exotel-Callsid: " + sid));
             assertEquals(sid, incoming.getAsJsonObject("data").get("callSid").getAsString(), incoming.toString());
+            // the SDK's "phone" is the INVITE's From display name: the CallerId
+            assertEquals("08030752400", incoming.getAsJsonObject("data").get("phone").getAsString(),
+                    incoming.toString());
             assertEquals(sid, page.eval("return agent.objects.client.getCall().callDetails().callSid;", EVENT_MILLIS)
                     .getAsString());
             assertStatus(sid, "ringing");
@@ -449,9 +452,13 @@ class ExotelSdkIT {
         assertTrue(Distribution.waitFor(EVENT_MILLIS, () -> packetsReceived() > 50), "media before the update");
 
         String id = bundleId("org.patchbay.exotel");
+        long served = logged("exotel: call API served");
         String update = cli("update " + id);
         assertTrue(Distribution.waitFor(EVENT_MILLIS, () -> cli("lb -s org.patchbay.exotel").contains("Active")),
                 () -> update + "\n" + cli("lb -s org.patchbay.exotel"));
+        // the updated bundle's component came up again
+        assertTrue(Distribution.waitFor(EVENT_MILLIS, () -> logged("exotel: call API served") > served),
+                () -> "no restart: " + update);
         // the new bundle serves the call resource (its tables hold it) and sees the call as still up
         assertTrue(Distribution.waitFor(EVENT_MILLIS, () -> "in-progress".equals(statusOrNull(sid))),
                 () -> "after the update: " + statusOrNull(sid) + "\n" + diagnostics());
@@ -464,7 +471,7 @@ class ExotelSdkIT {
         // register state change in the page
         assertEquals("registered", status(page));
         assertEquals(source, aliceSource(), () -> cli("pb:regs alice@"));
-        System.out.println("ExotelSdkIT: after the update: " + update.strip() + "; SDK connection " + source
+        System.out.println("ExotelSdkIT: after the update: call " + sid + " up, SDK connection " + source
                 + " unchanged, inbound packets " + packetsReceived());
         List<JsonObject> since = page.events().subList(events, page.events().size());
         assertTrue(since.stream().noneMatch(e -> e.get("type").getAsString().equals("reg")), () -> "reg events "
@@ -821,6 +828,15 @@ class ExotelSdkIT {
                 Pattern.MULTILINE).matcher(regs);
         assertTrue(regs.contains("1 registration") && m.find(), regs);
         return m.group(1);
+    }
+
+    /** Lines of the node's log file containing {@code text}. */
+    private long logged(String text) {
+        try (var lines = Files.lines(node.home.resolve("data/log/patchbay.log"))) {
+            return lines.filter(l -> l.contains(text)).count();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return -1;
+        }
     }
 
     private String bundleId(String bsn) {
