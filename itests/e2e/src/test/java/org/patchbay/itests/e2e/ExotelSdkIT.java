@@ -65,8 +65,8 @@ import org.patchbay.itests.e2e.exotel.WsCutProxy;
  * diagnostics hard-code Google's STUN server.
  *
  * <p>Exotel's call-connect API ({@code org.patchbay.exotel}): alice belongs to an Exotel account; {@code POST
- * Calls/connect.json} rings the SDK first, then baresip, with the call resource's statuses, {@code callDetails().callSid}
- * and the StatusCallback checked; and the Exotel bundle updated during such a call keeps the call and the SDK's
+ * Calls/connect.json} rings the SDK first, then baresip, with the call resource's statuses,
+ * {@code callDetails().callSid} and the StatusCallback checked; and the Exotel bundle updated during such a call keeps the call and the SDK's
  * WebSocket.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -686,7 +686,7 @@ class ExotelSdkIT {
         }
     }
 
-    // --- Exotel's call-connect API ------------------------------------------------------------------------------------
+    // --- Exotel's call-connect API ----------------------------------------------------------------------------------
 
     /** The account "acme" owning alice, and the StatusCallback server; once. */
     private void exotelAccount() throws Exception {
@@ -736,7 +736,8 @@ class ExotelSdkIT {
         if (form != null) {
             b.header("Content-Type", "application/x-www-form-urlencoded");
         }
-        b.method(method, form == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(form));
+        b.method(method, form == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(form));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
