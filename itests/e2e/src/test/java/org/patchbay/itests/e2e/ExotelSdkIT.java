@@ -66,8 +66,8 @@ import org.patchbay.itests.e2e.exotel.WsCutProxy;
  *
  * <p>Exotel's call-connect API ({@code org.patchbay.exotel}): alice belongs to an Exotel account; {@code POST
  * Calls/connect.json} rings the SDK first, then baresip, with the call resource's statuses,
- * {@code callDetails().callSid} and the StatusCallback checked; and the Exotel bundle updated during such a call keeps the call and the SDK's
- * WebSocket.
+ * {@code callDetails().callSid} and the StatusCallback checked; and the Exotel bundle updated during such a call keeps
+ * the call and the SDK's WebSocket.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
