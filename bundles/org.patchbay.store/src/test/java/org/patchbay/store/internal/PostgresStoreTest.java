@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,18 +27,12 @@ import org.patchbay.store.testing.PostgresCluster;
  */
 class PostgresStoreTest {
 
-    private static final String USER = "patchbay";
-    private static final String PASSWORD = "pg-" + UUID.randomUUID();
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static PostgresCluster cluster;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        Optional<Path> bin = PostgresCluster.binaries();
-        assumeTrue(bin.isPresent(), "no PostgreSQL server binaries under /usr/lib/postgresql");
-        Optional<List<String>> asUser = PostgresCluster.runAs();
-        assumeTrue(asUser.isPresent(), "running as root and there is no postgres user to run the server as");
-        cluster = PostgresCluster.start(bin.get(), asUser.get(), USER, PASSWORD);
+        cluster = PostgresCluster.startForTests();
     }
 
     @AfterAll
@@ -67,7 +59,7 @@ class PostgresStoreTest {
 
         @Override
         Store openStore() {
-            return Store.open(StoreSettings.postgresql(cluster.url(database), USER, PASSWORD));
+            return Store.open(StoreSettings.postgresql(cluster.url(database), cluster.user(), cluster.password()));
         }
 
         @Override
@@ -78,7 +70,7 @@ class PostgresStoreTest {
 
     @Test
     void reportsPostgresqlAndEndsItsThreadsOnClose(@TempDir Path scripts) throws Exception {
-        Store store = Store.open(StoreSettings.postgresql(cluster.url(freshDatabase()), USER, PASSWORD));
+        Store store = Store.open(StoreSettings.postgresql(cluster.url(freshDatabase()), cluster.user(), cluster.password()));
         assertEquals("PostgreSQL", store.settings().product().displayName());
         store.migrate("things", new DirectoryScriptSource(scripts).write("V1__t.sql", MigrationContract.CREATE));
         store.close();
@@ -89,7 +81,7 @@ class PostgresStoreTest {
     void wrongPasswordIsRefusedWithTheServersReason() {
         String wrong = "wrong-" + UUID.randomUUID();
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> Store.open(StoreSettings.postgresql(cluster.url("postgres"), USER, wrong)));
+                () -> Store.open(StoreSettings.postgresql(cluster.url("postgres"), cluster.user(), wrong)));
         assertTrue(e.getMessage().startsWith("Cannot open PostgreSQL database at " + cluster.url("postgres") + ": "),
                 e.getMessage());
         assertTrue(e.getMessage().contains("password authentication failed"), e.getMessage());
@@ -103,7 +95,7 @@ class PostgresStoreTest {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try (Store store = Store.open(StoreSettings.postgresql(cluster.url(database), USER, PASSWORD))) {
+        try (Store store = Store.open(StoreSettings.postgresql(cluster.url(database), cluster.user(), cluster.password()))) {
             DirectoryScriptSource source = new DirectoryScriptSource(scripts).write("V1__t.sql", MigrationContract.CREATE)
                     .write("V2__bad.sql", "INSERT INTO nowhere VALUES (1);\n");
             assertThrows(IllegalStateException.class, () -> store.migrate("logged", source));
@@ -113,6 +105,6 @@ class PostgresStoreTest {
         String log = captured.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("Store: PostgreSQL database at " + cluster.url(database) + " open"), log);
         assertTrue(log.contains("Store: module logged migrated to version 1"), log);
-        assertFalse(log.contains(PASSWORD), "password in the log:\n" + log);
+        assertFalse(log.contains(cluster.password()), "password in the log:\n" + log);
     }
 }

@@ -12,9 +12,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Assumptions;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -31,6 +36,7 @@ public final class PostgresCluster implements AutoCloseable {
     private final int port;
     private final String user;
     private final String password;
+    private final AtomicInteger databases = new AtomicInteger();
 
     private PostgresCluster(Path bin, Path dir, List<String> asUser, int port, String user, String password) {
         this.bin = bin;
@@ -67,6 +73,18 @@ public final class PostgresCluster implements AutoCloseable {
         }
         boolean hasUser = new ProcessBuilder("id", "-u", "postgres").start().waitFor() == 0;
         return hasUser ? Optional.of(List.of("runuser", "-u", "postgres", "--")) : Optional.empty();
+    }
+
+    /**
+     * A cluster for one test class, user {@code patchbay} with a random password; the class is skipped (a JUnit
+     * assumption) when this machine has no server binaries or, under root, no {@code postgres} user.
+     */
+    public static PostgresCluster startForTests() throws Exception {
+        Optional<Path> bin = binaries();
+        Assumptions.assumeTrue(bin.isPresent(), "no PostgreSQL server binaries under /usr/lib/postgresql");
+        Optional<List<String>> asUser = runAs();
+        Assumptions.assumeTrue(asUser.isPresent(), "running as root and there is no postgres user to run the server as");
+        return start(bin.get(), asUser.get(), "patchbay", "pg-" + UUID.randomUUID());
     }
 
     public static PostgresCluster start(Path bin, List<String> asUser, String user, String password) throws Exception {
@@ -106,6 +124,17 @@ public final class PostgresCluster implements AutoCloseable {
 
     public String password() {
         return password;
+    }
+
+    /** A new empty database named {@code prefix} and a number, reached as this cluster's user. */
+    public DataSource newDatabase(String prefix) throws Exception {
+        String name = prefix + databases.incrementAndGet();
+        createDatabase(name);
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url(name));
+        ds.setUser(user);
+        ds.setPassword(password);
+        return ds;
     }
 
     public void createDatabase(String name) throws Exception {

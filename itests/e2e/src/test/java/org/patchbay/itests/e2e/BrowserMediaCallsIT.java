@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.patchbay.itests.e2e.BrowserCallChecks.accepts;
+import static org.patchbay.itests.e2e.BrowserCallChecks.number;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -477,34 +477,15 @@ class BrowserMediaCallsIT {
                 ? stats.getAsJsonObject().getAsJsonObject("in").get("packetsReceived").getAsLong() : -1;
     }
 
-    private static double number(JsonObject o, String key) {
-        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsDouble() : 0;
-    }
-
     /** The phone's recording of the call that just ended holds the browser's beep (see {@link BrowserMediaIT}). */
     private void assertPhoneHeardBrowser() throws Exception {
         Thread.sleep(300); // the recording is closed when baresip tears the call's audio down
         Path rec = phone.recording();
         assertNotNull(rec, () -> "phone recorded nothing\n" + diagnostics());
-        Tones.Pcm pcm = Tones.read(rec);
-        short[] s = pcm.samples();
-        int window = pcm.rate() / 10;
-        int windows = 0;
-        int loud = 0;
-        for (int from = 0; from + window <= s.length; from += window) {
-            double sum = 0;
-            for (int i = from; i < from + window; i++) {
-                sum += (double) s[i] * s[i];
-            }
-            windows++;
-            if (Math.sqrt(sum / window) > 200) {
-                loud++;
-            }
-        }
-        String what = "phone recording " + rec.getFileName() + ": " + loud + " of " + windows
-                + " 100 ms windows with RMS > 200";
+        BrowserCallChecks.Loudness heard = BrowserCallChecks.loudness(rec, 200);
+        String what = "phone recording " + rec.getFileName() + ": " + heard + " with RMS > 200";
         System.out.println("BrowserMediaCallsIT: " + what);
-        assertTrue(loud >= 5, () -> what + "\n" + diagnostics());
+        assertTrue(heard.loud() >= 5, () -> what + "\n" + diagnostics());
     }
 
     private void command(String command, String params) throws IOException {
@@ -526,31 +507,10 @@ class BrowserMediaCallsIT {
     }
 
     private String cli(String command) {
-        try (Telnet t = new Telnet(node.telnet)) {
-            return t.run(command);
-        } catch (IOException e) {
-            return "(" + command + " failed: " + e + ")";
-        }
+        return BrowserCallChecks.cli(node, command);
     }
 
     private String diagnostics() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("--- pb:calls -v\n").append(cli("pb:calls -v"));
-        sb.append("\n--- phone events ").append(phone.events()).append("\n--- phone output (tail)\n");
-        String[] out = phone.output().split("\n");
-        sb.append(String.join("\n", List.of(out).subList(Math.max(0, out.length - 40), out.length)));
-        List<String> log = node.output();
-        sb.append("\n--- node output (tail)\n").append(String.join("\n", log.subList(Math.max(0, log.size() - 60),
-                log.size())));
-        return sb.toString();
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return BrowserCallChecks.diagnostics(node, phone, null);
     }
 }

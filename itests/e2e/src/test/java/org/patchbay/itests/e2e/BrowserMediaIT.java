@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.patchbay.itests.e2e.BrowserCallChecks.accepts;
+import static org.patchbay.itests.e2e.BrowserCallChecks.number;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -204,33 +203,14 @@ class BrowserMediaIT {
         throw new AssertionError("browser does not hear the phone: " + last + "\n" + diagnostics());
     }
 
-    private static double number(JsonObject o, String key) {
-        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsDouble() : 0;
-    }
-
     /** The phone's recording holds the browser's fake-microphone beep: 100 ms windows with int16 RMS > 200. */
     private void assertPhoneHeardBrowser() throws Exception {
         Path rec = phone.recording();
         assertNotNull(rec, () -> "phone recorded nothing\n" + diagnostics());
-        Tones.Pcm pcm = Tones.read(rec);
-        short[] s = pcm.samples();
-        int window = pcm.rate() / 10;
-        int windows = 0;
-        int loud = 0;
-        for (int from = 0; from + window <= s.length; from += window) {
-            double sum = 0;
-            for (int i = from; i < from + window; i++) {
-                sum += (double) s[i] * s[i];
-            }
-            windows++;
-            if (Math.sqrt(sum / window) > 200) {
-                loud++;
-            }
-        }
-        String what = "phone recording " + rec.getFileName() + ": " + loud + " of " + windows
-                + " 100 ms windows with RMS > 200";
+        BrowserCallChecks.Loudness heard = BrowserCallChecks.loudness(rec, 200);
+        String what = "phone recording " + rec.getFileName() + ": " + heard + " with RMS > 200";
         System.out.println("BrowserMediaIT: " + what);
-        assertTrue(loud >= 5, () -> what + "\n" + diagnostics());
+        assertTrue(heard.loud() >= 5, () -> what + "\n" + diagnostics());
     }
 
     private JsonObject event(String type) throws InterruptedException {
@@ -241,34 +221,10 @@ class BrowserMediaIT {
     }
 
     private String cli(String command) {
-        try (Telnet t = new Telnet(node.telnet)) {
-            return t.run(command);
-        } catch (IOException e) {
-            return "(" + command + " failed: " + e + ")";
-        }
+        return BrowserCallChecks.cli(node, command);
     }
 
     private String diagnostics() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("--- pb:calls -v\n").append(cli("pb:calls -v"));
-        if (phone != null) {
-            sb.append("\n--- phone events ").append(phone.events()).append("\n--- phone output\n").append(phone.output());
-        }
-        List<String> out = node.output();
-        sb.append("\n--- node output (tail)\n").append(String.join("\n", out.subList(Math.max(0, out.size() - 60),
-                out.size())));
-        if (chromium != null) {
-            sb.append("\n--- chromium log (tail)\n").append(chromium.logTail(40));
-        }
-        return sb.toString();
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return BrowserCallChecks.diagnostics(node, phone, chromium);
     }
 }

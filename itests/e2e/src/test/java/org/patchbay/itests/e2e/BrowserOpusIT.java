@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.patchbay.itests.e2e.BrowserCallChecks.accepts;
+import static org.patchbay.itests.e2e.BrowserCallChecks.number;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -229,10 +228,6 @@ class BrowserOpusIT {
         assertTrue(tone >= 10, () -> what + "\n" + diagnostics());
     }
 
-    private static double number(JsonObject o, String key) {
-        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsDouble() : 0;
-    }
-
     private JsonObject event(String type) throws InterruptedException {
         JsonObject e = page.await(type, EVENT_MILLIS);
         assertNotNull(e, () -> "event " + type + " within " + EVENT_MILLIS + " ms; events so far: " + page.events()
@@ -241,34 +236,10 @@ class BrowserOpusIT {
     }
 
     private String cli(String command) {
-        try (Telnet t = new Telnet(node.telnet)) {
-            return t.run(command);
-        } catch (IOException e) {
-            return "(" + command + " failed: " + e + ")";
-        }
+        return BrowserCallChecks.cli(node, command);
     }
 
     private String diagnostics() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("--- pb:calls -v\n").append(cli("pb:calls -v"));
-        if (phone != null) {
-            sb.append("\n--- phone events ").append(phone.events()).append("\n--- phone output\n").append(phone.output());
-        }
-        List<String> out = node.output();
-        sb.append("\n--- node output (tail)\n").append(String.join("\n", out.subList(Math.max(0, out.size() - 60),
-                out.size())));
-        if (chromium != null) {
-            sb.append("\n--- chromium log (tail)\n").append(chromium.logTail(40));
-        }
-        return sb.toString();
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return BrowserCallChecks.diagnostics(node, phone, chromium);
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.patchbay.itests.e2e.BrowserCallChecks.accepts;
+import static org.patchbay.itests.e2e.BrowserCallChecks.number;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -11,7 +13,6 @@ import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -651,10 +652,6 @@ class ExotelSdkIT {
         throw new AssertionError("browser does not hear the phone: " + last + "\n" + diagnostics());
     }
 
-    private static double number(JsonObject o, String key) {
-        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsDouble() : 0;
-    }
-
     /** The phone's recording of the last call holds the browser's fake-microphone beep (100 ms windows, RMS > 200). */
     private void assertPhoneHeardBrowser(Baresip phone) throws Exception {
         Path rec = phone.recording();
@@ -667,20 +664,7 @@ class ExotelSdkIT {
 
     private static int loudWindows(Path rec) {
         try {
-            Tones.Pcm pcm = Tones.read(rec);
-            short[] s = pcm.samples();
-            int window = pcm.rate() / 10;
-            int loud = 0;
-            for (int from = 0; from + window <= s.length; from += window) {
-                double sum = 0;
-                for (int i = from; i < from + window; i++) {
-                    sum += (double) s[i] * s[i];
-                }
-                if (Math.sqrt(sum / window) > 200) {
-                    loud++;
-                }
-            }
-            return loud;
+            return BrowserCallChecks.loudness(rec, 200).loud();
         } catch (IOException | RuntimeException e) {
             return 0;
         }
@@ -848,11 +832,7 @@ class ExotelSdkIT {
     }
 
     private String cli(String command) {
-        try (Telnet t = new Telnet(node.telnet)) {
-            return t.run(command);
-        } catch (IOException e) {
-            return "(" + command + " failed: " + e + ")";
-        }
+        return BrowserCallChecks.cli(node, command);
     }
 
     private String diagnostics() {
@@ -870,14 +850,5 @@ class ExotelSdkIT {
             sb.append("\n--- chromium log (tail)\n").append(chromium.logTail(30));
         }
         return sb.toString();
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -1,37 +1,21 @@
 package org.patchbay.core.internal.call;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.patchbay.store.testing.PostgresCluster;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The CDR store contract on a real PostgreSQL server (a throwaway cluster), so both migrations and every query run
  * unchanged on both engines. Skipped when the machine has no PostgreSQL server binaries.
  */
 class PostgresCdrStoreTest extends CdrStoreContract {
-    private static final String USER = "patchbay";
-    private static final String PASSWORD = "pg-" + UUID.randomUUID();
-    private static final AtomicInteger DATABASES = new AtomicInteger();
     private static PostgresCluster cluster;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        Optional<Path> bin = PostgresCluster.binaries();
-        assumeTrue(bin.isPresent(), "no PostgreSQL server binaries under /usr/lib/postgresql");
-        Optional<List<String>> asUser = PostgresCluster.runAs();
-        assumeTrue(asUser.isPresent(), "running as root and there is no postgres user to run the server as");
-        cluster = PostgresCluster.start(bin.get(), asUser.get(), USER, PASSWORD);
+        cluster = PostgresCluster.startForTests();
     }
 
     @AfterAll
@@ -43,12 +27,7 @@ class PostgresCdrStoreTest extends CdrStoreContract {
 
     @Override
     DataSource migratedDatabase() throws Exception {
-        String name = "pb_cdr_" + DATABASES.incrementAndGet();
-        cluster.createDatabase(name);
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(cluster.url(name));
-        ds.setUser(USER);
-        ds.setPassword(PASSWORD);
+        DataSource ds = cluster.newDatabase("pb_cdr_");
         CallManagerTest.migrate(ds);
         return ds;
     }
