@@ -77,7 +77,10 @@ class Rfc4475IT {
         expect("esc02.dat", Set.of(405, 501), "3.1.1.5 valid, unknown method RE%47IST%45R");
         expect("lwsdisp.dat", Set.of(200), "3.1.1.6 valid OPTIONS");
         expect("longreq.dat", INVITE, "3.1.1.7 valid");
-        expect("dblreq.dat", REGISTER, plus(REGISTER, 0), "3.1.1.8 valid (UDP: trailing INVITE ignored); TCP: 'I:'");
+        // over TCP the trailing INVITE is a request of its own and is challenged (407); which final answer the test
+        // reads first depends on the threads that handle the two
+        expect("dblreq.dat", REGISTER, plus(REGISTER, 0, 407),
+                "3.1.1.8 valid (UDP: trailing INVITE ignored); TCP: 'I:', the INVITE's 407 may come first");
         expect("semiuri.dat", Set.of(200), "3.1.1.9 valid OPTIONS");
         expect("transports.dat", Set.of(200), "3.1.1.10 valid OPTIONS");
         expect("mpart01.dat", MESSAGE, "3.1.1.11 valid MESSAGE");
