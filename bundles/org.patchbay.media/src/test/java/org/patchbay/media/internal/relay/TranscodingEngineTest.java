@@ -80,18 +80,7 @@ class TranscodingEngineTest {
 
     @Test
     void opusBrowserAndPcmuPhoneHearEachOther() throws Exception {
-        int base = 61000 + 2 * ThreadLocalRandom.current().nextInt(2000);
-        engine = new MediaEngine(new MediaEngine.Settings("127.0.0.1", "127.0.0.1", base, base + 19, 1, 0, true),
-                new MediaEngine.Calls() {
-                    @Override
-                    public boolean answered(String callId) {
-                        return true;
-                    }
-
-                    @Override
-                    public void end(String callId, String reason) {
-                    }
-                });
+        engine = answeredCallsEngine();
         browser = new WebRtcEngineTest.Browser();
         phone = new Phone(6161);
         String offer = opusOnly(browser.sdp("actpass"));
@@ -199,6 +188,22 @@ class TranscodingEngineTest {
         assertTrue(toneFrames(browserHeard, 10, frames, 600) >= (frames - 10) * 0.8, "600 Hz at the browser");
     }
 
+    /** An engine on 20 free-looking ports whose calls all count as answered and are never ended by it. */
+    private static MediaEngine answeredCallsEngine() throws IOException {
+        int base = 61000 + 2 * ThreadLocalRandom.current().nextInt(2000);
+        return new MediaEngine(new MediaEngine.Settings("127.0.0.1", "127.0.0.1", base, base + 19, 1, 0, true),
+                new MediaEngine.Calls() {
+                    @Override
+                    public boolean answered(String callId) {
+                        return true;
+                    }
+
+                    @Override
+                    public void end(String callId, String reason) {
+                    }
+                });
+    }
+
     /**
      * The 20 ms frames from {@code first} to {@code count} that carry the tone: energy above 40 % of the sent tone's
      * and most of it at {@code hz} (per frame, so a lost packet's phase jump does not matter).
@@ -216,18 +221,7 @@ class TranscodingEngineTest {
 
     @Test
     void anOpusOnlyPhoneReachesAPcmuPhone() throws Exception {
-        int base = 61000 + 2 * ThreadLocalRandom.current().nextInt(2000);
-        engine = new MediaEngine(new MediaEngine.Settings("127.0.0.1", "127.0.0.1", base, base + 19, 1, 0, true),
-                new MediaEngine.Calls() {
-                    @Override
-                    public boolean answered(String callId) {
-                        return true;
-                    }
-
-                    @Override
-                    public void end(String callId, String reason) {
-                    }
-                });
+        engine = answeredCallsEngine();
         phone = new Phone(7171);
         try (Phone opusPhone = new Phone(7272)) {
             String offer = "v=0\r\no=a 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
@@ -264,18 +258,7 @@ class TranscodingEngineTest {
 
     @Test
     void aSharedCodecIsStillRelayedUntouched() throws IOException {
-        int base = 61000 + 2 * ThreadLocalRandom.current().nextInt(2000);
-        engine = new MediaEngine(new MediaEngine.Settings("127.0.0.1", "127.0.0.1", base, base + 19, 1, 0, true),
-                new MediaEngine.Calls() {
-                    @Override
-                    public boolean answered(String callId) {
-                        return true;
-                    }
-
-                    @Override
-                    public void end(String callId, String reason) {
-                    }
-                });
+        engine = answeredCallsEngine();
         phone = new Phone(1);
         String opusPhone = "v=0\r\no=a 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
                 + "m=audio 4000 RTP/AVP 96 0\r\na=rtpmap:96 opus/48000/2\r\na=rtpmap:0 PCMU/8000\r\n";
