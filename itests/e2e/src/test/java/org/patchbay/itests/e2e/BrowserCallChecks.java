@@ -4,10 +4,12 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import org.patchbay.itests.e2e.browser.Chromium;
+import org.patchbay.itests.e2e.browser.NetNs;
 
 /**
  * What the browser media tests check and print alike: how much of a phone's recording is loud, the node's calls, and the
@@ -16,6 +18,31 @@ import org.patchbay.itests.e2e.browser.Chromium;
 final class BrowserCallChecks {
 
     private BrowserCallChecks() {
+    }
+
+    /**
+     * Why a browser media test cannot run here (no Chromium or npm packages, no baresip, or not inside a loopback-only
+     * network namespace), or null when it can.
+     */
+    static String mediaSkipReason() {
+        String skip = Chromium.skipReason();
+        if (skip == null && !Files.isExecutable(Baresip.BINARY)) {
+            skip = "baresip is not installed (apt-get install baresip)";
+        }
+        if (skip == null && !NetNs.loopbackOnly()) {
+            skip = "not in a loopback-only network namespace (Chromium would pick non-loopback ICE candidates): run "
+                    + "with -Djvm=$PWD/itests/e2e/netns/bin/java, as the browser-media failsafe execution does";
+        }
+        return skip;
+    }
+
+    /** Creates {@code user@domain} for each user through the admin API, password {@code <user>-secret-1}. */
+    static void addUsers(Distribution node, String domain, String... users) throws Exception {
+        for (String u : users) {
+            var r = node.api("POST", "/users", "{\"user\":\"" + u + "@" + domain + "\",\"password\":\"" + u
+                    + "-secret-1\"}");
+            org.junit.jupiter.api.Assertions.assertEquals(201, r.statusCode(), r.body());
+        }
     }
 
     /** A number from a page's stats object, 0 when absent or null. */

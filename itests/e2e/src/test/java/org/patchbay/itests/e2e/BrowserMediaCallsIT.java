@@ -73,14 +73,7 @@ class BrowserMediaCallsIT {
 
     @BeforeAll
     void start() throws Exception {
-        skip = Chromium.skipReason();
-        if (skip == null && !Files.isExecutable(Baresip.BINARY)) {
-            skip = "baresip is not installed (apt-get install baresip)";
-        }
-        if (skip == null && !NetNs.loopbackOnly()) {
-            skip = "not in a loopback-only network namespace (Chromium would pick non-loopback ICE candidates): run "
-                    + "with -Djvm=$PWD/itests/e2e/netns/bin/java, as the browser-media failsafe execution does";
-        }
+        skip = BrowserCallChecks.mediaSkipReason();
         if (skip != null) {
             System.err.println("BrowserMediaCallsIT skipped: " + skip);
             return;
@@ -93,11 +86,7 @@ class BrowserMediaCallsIT {
                 "" + node.wss, "ws.flow.grace", "" + GRACE));
         node.start();
         long nodeUp = System.nanoTime();
-        for (String u : List.of("alice", "bob", "dave", "erin", "frank")) {
-            var r = node.api("POST", "/users", "{\"user\":\"" + u + "@" + DOMAIN + "\",\"password\":\"" + u
-                    + "-secret-1\"}");
-            assertEquals(201, r.statusCode(), r.body());
-        }
+        BrowserCallChecks.addUsers(node, DOMAIN, "alice", "bob", "dave", "erin", "frank");
         assertTrue(Distribution.waitFor(20_000, () -> accepts(node.ws)), "ws listening");
         jssip = server.page("jssip");
         jssipBrowser = Chromium.open(node.home.resolve("browser-jssip"), jssip, 30_000);

@@ -11,7 +11,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -53,14 +52,7 @@ class BrowserMediaIT {
 
     @BeforeAll
     void start() throws Exception {
-        skip = Chromium.skipReason();
-        if (skip == null && !Files.isExecutable(Baresip.BINARY)) {
-            skip = "baresip is not installed (apt-get install baresip)";
-        }
-        if (skip == null && !NetNs.loopbackOnly()) {
-            skip = "not in a loopback-only network namespace (Chromium would pick non-loopback ICE candidates): run "
-                    + "with -Djvm=$PWD/itests/e2e/netns/bin/java, as the browser-media failsafe execution does";
-        }
+        skip = BrowserCallChecks.mediaSkipReason();
         if (skip != null) {
             System.err.println("BrowserMediaIT skipped: " + skip);
             return;
@@ -71,11 +63,7 @@ class BrowserMediaIT {
                 "" + node.sip, "tls.port", "" + node.sipTls, "domain", DOMAIN, "ws.port", "" + node.ws, "wss.port",
                 "" + node.wss));
         node.start();
-        for (String u : List.of("alice", "bob", "carol")) {
-            var r = node.api("POST", "/users", "{\"user\":\"" + u + "@" + DOMAIN + "\",\"password\":\"" + u
-                    + "-secret-1\"}");
-            assertEquals(201, r.statusCode(), r.body());
-        }
+        BrowserCallChecks.addUsers(node, DOMAIN, "alice", "bob", "carol");
         assertTrue(Distribution.waitFor(20_000, () -> accepts(node.ws)), "ws listening");
         page = server.page("media");
         chromium = Chromium.open(node.home.resolve("browser"), page, 30_000);

@@ -1,6 +1,5 @@
 package org.patchbay.itests.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +11,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -68,14 +66,7 @@ class BrowserOpusIT {
 
     @BeforeAll
     void start() throws Exception {
-        skip = Chromium.skipReason();
-        if (skip == null && !Files.isExecutable(Baresip.BINARY)) {
-            skip = "baresip is not installed (apt-get install baresip)";
-        }
-        if (skip == null && !NetNs.loopbackOnly()) {
-            skip = "not in a loopback-only network namespace (Chromium would pick non-loopback ICE candidates): run "
-                    + "with -Djvm=$PWD/itests/e2e/netns/bin/java, as the browser-media failsafe execution does";
-        }
+        skip = BrowserCallChecks.mediaSkipReason();
         if (skip != null) {
             System.err.println("BrowserOpusIT skipped: " + skip);
             return;
@@ -86,11 +77,7 @@ class BrowserOpusIT {
                 "" + node.sip, "tls.port", "" + node.sipTls, "domain", DOMAIN, "ws.port", "" + node.ws, "wss.port",
                 "" + node.wss));
         node.start();
-        for (String u : List.of("alice", "bob")) {
-            var r = node.api("POST", "/users", "{\"user\":\"" + u + "@" + DOMAIN + "\",\"password\":\"" + u
-                    + "-secret-1\"}");
-            assertEquals(201, r.statusCode(), r.body());
-        }
+        BrowserCallChecks.addUsers(node, DOMAIN, "alice", "bob");
         assertTrue(Distribution.waitFor(20_000, () -> accepts(node.ws)), "ws listening");
         page = server.page("opus");
         chromium = Chromium.open(node.home.resolve("browser"), page, 30_000);

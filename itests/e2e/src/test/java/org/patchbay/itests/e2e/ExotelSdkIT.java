@@ -123,11 +123,7 @@ class ExotelSdkIT {
         // private network namespace: the fixed port cannot clash with anything
         node.writeConf("org.patchbay.stun.cfg", Map.of("address", "127.0.0.1", "port", "" + GOOGLE_STUN_PORT));
         node.start();
-        for (String u : List.of("alice", "bob", "carol", "erin")) {
-            var r = node.api("POST", "/users", "{\"user\":\"" + u + "@" + DOMAIN + "\",\"password\":\"" + u
-                    + "-secret-1\"}");
-            assertEquals(201, r.statusCode(), r.body());
-        }
+        BrowserCallChecks.addUsers(node, DOMAIN, "alice", "bob", "carol", "erin");
         assertTrue(Distribution.waitFor(20_000, () -> accepts(node.ws)), "ws listening");
         bob = phone("bob");
         carol = phone("carol");
