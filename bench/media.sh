@@ -34,6 +34,10 @@
 #   BENCH_ARGS        more bench.py options for both series, e.g. "--retries 1 --quiet-wait 60" on a busy machine
 #   DIST=DIR          the distribution to copy (default runtime/target/patchbay; e.g. a saved build for before/after)
 #   MEDIA_THREADS=N   the node's media loop threads (default: as shipped, 2)
+#   RTPENGINE_THREADS=N  rtpengine's --num-threads (default: the kit's rtpengine.conf, 4 pollers)
+#   FLOOR=1           also measure the kit's udpfwd (a trivial C relay: epoll + recvmmsg + sendmmsg, one thread, no
+#                     parsing) at every call count, as the floor of a userspace relay on this machine: what any relay,
+#                     rtpengine or Patchbay, could reach at best (third series "udpfwd" in the report)
 #   SRTP=a            leg A of every call is SDES-SRTP (AES_CM_128_HMAC_SHA1_80), leg B plain RTP: both relays decrypt
 #                     A->B and encrypt B->A (the kit's --srtp a; Patchbay terminates SDES on A through the bench hook)
 #   PATCHBAY_OPTS / JAVA_OPTS are passed to bin/patchbay as usual.
@@ -46,7 +50,7 @@ GEN_BASE=${GEN_BASE:-10000}
 top=$(cd "$(dirname "$0")/.." && pwd)
 dist=${DIST:-$top/runtime/target/patchbay}
 command_line="bench/media.sh $*"
-for v in GEN_BASE PIN INTERLEAVE RELAY_NICE PROFILE ONLY SRTP MEDIA_THREADS DIST PATCHBAY_OPTS BENCH_ARGS; do
+for v in GEN_BASE PIN INTERLEAVE RELAY_NICE PROFILE ONLY SRTP MEDIA_THREADS RTPENGINE_THREADS FLOOR DIST PATCHBAY_OPTS BENCH_ARGS; do
   [ -n "${!v:-}" ] && command_line="$v=\"${!v}\" $command_line"
 done
 
@@ -116,8 +120,14 @@ common=(--calls "$CALLS" --duration "$DUR" --warmup 3 --gen-base "$GEN_BASE" --w
 # ---------------------------------------------------------------------------------------------------
 run_rtpengine() {
   echo "== rtpengine $(rtpengine --version 2>&1 | sed -n 's/^Version: //p'): a fresh daemon per step" >&2
-  (cd "$work/kit" && python3 bench.py --driver rtpengine --rtpengine-cmd "$NICE rtpengine --config-file=rtpengine.conf" \
+  (cd "$work/kit" && python3 bench.py --driver rtpengine --rtpengine-cmd "$NICE rtpengine --config-file=rtpengine.conf${RTPENGINE_THREADS:+ --num-threads=$RTPENGINE_THREADS}" \
     "${RELAY_PIN[@]}" --label rtpengine "${common[@]}") | tee -a "$work/bench.out" >&2
+}
+
+run_floor() { # the kit's trivial relay on rtpengine's port range (rtpengine is stopped between its steps)
+  echo "== udpfwd (the kit's trivial C relay, 1 thread): the floor of a userspace relay" >&2
+  (cd "$work/kit" && python3 bench.py --driver udpfwd --relay-base 30000 "${RELAY_PIN[@]}" --label udpfwd "${common[@]}") \
+    | tee -a "$work/bench.out" >&2
 }
 
 ports() { # N distinct free loopback TCP ports
@@ -203,11 +213,12 @@ EOF
 }
 run_interleaved() {
   start_patchbay || return 1
-  local n rte=1 pb=1 base=("${common[@]}")
+  local n rte=1 pb=1 fwd=${FLOOR:-0} base=("${common[@]}")
   for n in ${CALLS//,/ }; do
     [ $rte = 0 ] && [ $pb = 0 ] && break
     common=("${base[@]}"); common[1]=$n
     if [ $rte = 1 ]; then run_rtpengine; lost rtpengine "$n" && rte=0; fi
+    if [ "$fwd" = 1 ]; then run_floor; lost udpfwd "$n" && fwd=0; fi
     if [ $pb = 1 ]; then bench_patchbay; lost patchbay "$n" && pb=0; fi
   done
   common=("${base[@]}")
@@ -217,7 +228,8 @@ run_interleaved() {
 case ${ONLY:-both} in
   rtpengine) run_rtpengine ;;
   patchbay) run_patchbay ;;
-  *) if [ "${INTERLEAVE:-0}" = 1 ]; then run_interleaved; else run_rtpengine; run_patchbay; fi ;;
+  *) if [ "${INTERLEAVE:-0}" = 1 ]; then run_interleaved
+     else run_rtpengine; [ "${FLOOR:-0}" = 1 ] && run_floor; run_patchbay; fi ;;
 esac
 
 # ---------------------------------------------------------------------------------------------------
@@ -226,13 +238,20 @@ mode="plain RTP on both legs"
 [ "${SRTP:-none}" = both ] && mode="both legs SDES-SRTP (AES_CM_128_HMAC_SHA1_80, terminated by the relay)"
 report() {
   echo "$(date -u +%Y-%m-%d), $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(free -g | awk '/^Mem/{print $2}') GiB, load before the run: $load_before"
-  echo "rtpengine $(rtpengine --version 2>&1 | sed -n 's/^Version: //p') userspace (kit rtpengine.conf: table = -1, default 4 threads); generator rtpgen from $KIT, $GEN; generator ports from $GEN_BASE; relays ${NICE:-not reniced}${TASKSET:+, pinned: $TASKSET}."
+  echo "rtpengine $(rtpengine --version 2>&1 | sed -n 's/^Version: //p') userspace (kit rtpengine.conf: table = -1, ${RTPENGINE_THREADS:-default 4} threads); generator rtpgen from $KIT, $GEN; generator ports from $GEN_BASE; relays ${NICE:-not reniced}${TASKSET:+, pinned: $TASKSET}."
   [ -n "$patchbay_info" ] && echo "Patchbay: $patchbay_info; java $(java -version 2>&1 | head -1 | cut -d'"' -f2); media threads ${MEDIA_THREADS:-2 (as shipped)}, $mode."
   echo
   echo "Command: \`$command_line\`"
   echo
   python3 "$top/bench/media/compare.py" "$results" rtpengine patchbay 250 500 1000
   echo
+  if [ "${FLOOR:-0}" = 1 ]; then
+    echo "The floor: the kit's udpfwd (trivial C relay, epoll + recvmmsg + sendmmsg, 1 thread, no RTP parsing) against"
+    echo "rtpengine in the same run, i.e. the best ratio any userspace relay could show on this machine:"
+    echo
+    python3 "$top/bench/media/compare.py" "$results" rtpengine udpfwd 250 500 1000
+    echo
+  fi
   echo "Every step (kit report.py; relay/gen/busy/other in % of one core):"
   python3 "$work/kit/report.py" "$results"
 }
@@ -243,14 +262,15 @@ cat "$work/report.md"
 
 docs=$top/docs/BENCHMARKS.md
 if [ "${DOCS:-0}" = 1 ] && [ -z "${ONLY:-}" ] && [ -f "$docs" ]; then
-  python3 - "$docs" "$work/report.md" "${SRTP:-none}" <<'EOF'
+  python3 - "$docs" "$work/report.md" "${SRTP:-none}" "${PIN:-0}" <<'EOF'
 import sys
-docs, rep, srtp = sys.argv[1], open(sys.argv[2]).read().strip(), sys.argv[3]
+docs, rep, srtp, pin = sys.argv[1], open(sys.argv[2]).read().strip(), sys.argv[3], sys.argv[4] == "1"
 text = open(docs).read()
-tag = "bench/media.sh" if srtp == "none" else "bench/media.sh SRTP=" + srtp
+tag = "bench/media.sh" + ("" if srtp == "none" else " SRTP=" + srtp) + (" PIN=1" if pin else "")
 begin, end = "<!-- %s: begin generated -->" % tag, "<!-- %s: end generated -->" % tag
 block = begin + "\n" + rep + "\n" + end
-title = "G.711 RTP" if srtp == "none" else "G.711, SRTP-to-RTP legs (SRTP=%s)" % srtp
+title = ("G.711 RTP" if srtp == "none" else "G.711, SRTP-to-RTP legs (SRTP=%s)" % srtp) + (
+    ", each relay pinned to one core (PIN=1)" if pin else "")
 if begin in text and end in text:
     text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
 else:
