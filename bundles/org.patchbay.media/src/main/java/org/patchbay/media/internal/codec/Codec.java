@@ -97,6 +97,16 @@ public enum Codec {
     public interface Decoder {
         /** Decodes one packet's payload into {@code pcm}; the number of samples, or -1 when it is not decodable. */
         int decode(byte[] in, int off, int len, short[] pcm);
+
+        /**
+         * Audio for one lost packet of {@code samples} samples, decoded just before the packet after it: recovered
+         * from that packet's in-band FEC ({@code in}, {@code fec} true: only for the packet right before it), or
+         * concealed from the decoder's state. The number of samples, or -1 when the codec cannot (G.711: the party's
+         * own jitter buffer conceals the gap).
+         */
+        default int recover(byte[] in, int off, int len, boolean fec, int samples, short[] pcm) {
+            return -1;
+        }
     }
 
     /** 8 kHz PCM to payload. */

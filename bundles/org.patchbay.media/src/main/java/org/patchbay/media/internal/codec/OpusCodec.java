@@ -44,6 +44,26 @@ final class OpusCodec {
                 return -1; // a corrupt packet: skipped like a lost one
             }
         }
+
+        /**
+         * In-band FEC (the LBRR copy a browser puts in the next packet when the answer says {@code useinbandfec=1}):
+         * decoded from {@code in} with the lost packet's duration; without FEC data in it, or for earlier losses,
+         * the decoder's packet loss concealment ({@code null} input).
+         */
+        @Override
+        public int recover(byte[] in, int off, int len, boolean fec, int samples, short[] pcm) {
+            int frame = samples * (RATE / Codec.PCM_RATE);
+            if (samples <= 0 || frame > wide.length || frame % (RATE / 400) != 0) {
+                return -1; // not a whole number of 2.5 ms steps, which is all Opus can produce
+            }
+            try {
+                int n = fec ? decoder.decode(in, off, len, wide, 0, frame, true)
+                        : decoder.decode(null, 0, 0, wide, 0, frame, false);
+                return n <= 0 ? -1 : decimator.decimate(wide, n, pcm);
+            } catch (OpusException | RuntimeException e) {
+                return -1;
+            }
+        }
     }
 
     static final class Encoder implements Codec.Encoder {

@@ -9,6 +9,11 @@ import java.nio.ByteBuffer;
  * the audio's and their duration scaled to the output clock; events are dropped when the output has none. Other
  * payload types (comfort noise, RED, ...) are dropped.
  *
+ * <p>Without a jitter buffer, the input is taken as it comes: a late or repeated packet (by sequence number) is
+ * dropped, and up to {@link #MAX_RECOVERED} lost audio packets in a row are filled in where the input codec can (Opus:
+ * the last one from the next packet's in-band FEC, the others by the decoder's loss concealment), so that a phone on
+ * the G.711 side hears speech continue through a browser's packet loss instead of a gap.
+ *
  * <p>Runs on the call's loop thread only. Buffers are preallocated: a packet costs no allocation here (Concentus may
  * allocate inside its Opus coder).
  */
@@ -30,6 +35,10 @@ public final class Transcoder {
 
     private static final int HEADER = 12;
     private static final int MAX_PAYLOAD = 1500;
+    /** At most this many lost packets in a row are recovered or concealed (60 ms at 20 ms); a longer gap stays one. */
+    static final int MAX_RECOVERED = 3;
+    /** A packet up to this many numbers behind the last is late or repeated; further back, a new stream. */
+    private static final int MAX_LATE = 100;
 
     private final Side from;
     private final Side to;
@@ -50,6 +59,13 @@ public final class Transcoder {
     private int lastIn;
     private boolean marker = true;
     private long packets;
+    // the input stream's numbering, to find lost packets (audio and events share it, RFC 4733 §2.1)
+    private boolean seqStarted;
+    private int lastSeq;
+    private int lastSsrc;
+    private boolean lastWasAudio;
+    private int lastAudioTs; // input clock
+    private long recovered;
 
     /**
      * @param random a random int for the SSRC, the first sequence number and the timestamp base (RFC 3550 §5.1)
@@ -77,6 +93,11 @@ public final class Transcoder {
         return packets;
     }
 
+    /** Lost input packets whose audio was recovered (in-band FEC) or concealed so far. */
+    public long recovered() {
+        return recovered;
+    }
+
     /**
      * Transcodes one plain RTP packet ({@code buf} from position 0, {@code len} bytes) and hands the result (zero,
      * one or several packets, written into {@code buf}) to {@code sink}.
@@ -101,15 +122,70 @@ public final class Transcoder {
             return;
         }
         int pt = buf.get(1) & 0x7f;
+        boolean audio = pt == from.pt();
+        if (!audio && pt != from.eventType()) {
+            return;
+        }
+        int lost = lost(buf.getShort(2) & 0xffff, buf.getInt(8), audio);
+        if (lost < 0) {
+            return; // late or repeated: its time has passed (and a stateful decoder must not go back)
+        }
         boolean inMarker = (buf.get(1) & 0x80) != 0;
-        int timestamp = map(buf.getInt(4));
+        int inTimestamp = buf.getInt(4);
+        int timestamp = map(inTimestamp);
         int n = end - off;
         buf.position(off);
         buf.get(payload, 0, n);
-        if (pt == from.eventType()) {
+        if (!audio) {
             event(buf, n, inMarker, timestamp, sink);
-        } else if (pt == from.pt()) {
-            audio(buf, n, inMarker, timestamp, sink);
+            return;
+        }
+        if (lost > 0) {
+            recover(buf, n, lost, inTimestamp - lastAudioTs, timestamp, sink);
+        }
+        lastAudioTs = inTimestamp;
+        int samples = decoder.decode(payload, 0, n, pcm);
+        if (samples > 0) {
+            emit(buf, samples, inMarker, timestamp, sink);
+        }
+    }
+
+    /**
+     * Follows the input's sequence numbers: -1 for a late or repeated packet, else how many audio packets were lost
+     * right before this audio packet (0 after an event, a new SSRC or a jump of more than {@link #MAX_RECOVERED}).
+     */
+    private int lost(int seqIn, int ssrcIn, boolean audio) {
+        boolean wasAudio = lastWasAudio;
+        int gap = (short) (seqIn - lastSeq);
+        boolean sameStream = seqStarted && ssrcIn == lastSsrc;
+        if (sameStream && gap <= 0 && gap > -MAX_LATE) {
+            return -1;
+        }
+        seqStarted = true;
+        lastSeq = seqIn;
+        lastSsrc = ssrcIn;
+        lastWasAudio = audio;
+        return sameStream && audio && wasAudio && gap > 1 && gap <= MAX_RECOVERED + 1 ? gap - 1 : 0;
+    }
+
+    /**
+     * Audio for {@code lost} packets lost before the current one ({@code payload}, {@code n} bytes): the last from the
+     * current packet's in-band FEC, the others concealed; the decoder's output for each goes out at its own time.
+     */
+    private void recover(ByteBuffer buf, int n, int lost, int inSpan, int timestamp, Sink sink) {
+        int inFrame = inSpan / (lost + 1);
+        int samples = (int) ((long) inFrame * Codec.PCM_RATE / from.codec().clock());
+        if (inFrame <= 0 || samples > pcm.length) {
+            return;
+        }
+        int outFrame = (int) ((long) inFrame * to.codec().clock() / from.codec().clock());
+        for (int i = 1; i <= lost; i++) {
+            int got = decoder.recover(payload, 0, n, i == lost, samples, pcm);
+            if (got <= 0) {
+                return;
+            }
+            recovered++;
+            emit(buf, got, false, timestamp - (lost + 1 - i) * outFrame, sink);
         }
     }
 
@@ -140,11 +216,8 @@ public final class Transcoder {
         send(buf, sink);
     }
 
-    private void audio(ByteBuffer buf, int n, boolean inMarker, int timestamp, Sink sink) {
-        int samples = decoder.decode(payload, 0, n, pcm);
-        if (samples <= 0) {
-            return;
-        }
+    /** Encodes {@code samples} of {@link #pcm} at output {@code timestamp} and sends what is ready. */
+    private void emit(ByteBuffer buf, int samples, boolean inMarker, int timestamp, Sink sink) {
         marker |= inMarker;
         if (!to.codec().framed()) {
             int bytes = encoder.encode(pcm, 0, samples, coded, 0);

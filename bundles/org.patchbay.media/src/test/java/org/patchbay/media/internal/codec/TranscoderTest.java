@@ -122,4 +122,84 @@ class TranscoderTest {
         down.relay(cn, cn.remaining(), sink);
         assertEquals(2, sent.size(), "other payload types are dropped");
     }
+
+    /** A browser's Opus stream: 48 kHz, 20 ms frames, in-band FEC on as when the answer says useinbandfec=1. */
+    private static List<byte[]> browserOpus(int packets, double hz) throws Exception {
+        var encoder = new io.github.jaredmdobson.concentus.OpusEncoder(48000, 1,
+                io.github.jaredmdobson.concentus.OpusApplication.OPUS_APPLICATION_VOIP);
+        encoder.setBitrate(32000);
+        encoder.setUseInbandFEC(true);
+        encoder.setPacketLossPercent(20);
+        List<byte[]> out = new ArrayList<>();
+        byte[] b = new byte[1275];
+        for (int i = 0; i < packets; i++) {
+            int n = encoder.encode(Tone.sine(hz, 48000, 8000, i * 960, 960), 0, 960, b, 0, b.length);
+            out.add(java.util.Arrays.copyOf(b, n));
+        }
+        return out;
+    }
+
+    @Test
+    void lostOpusPacketsAreRecoveredFromFecAndConcealed() throws Exception {
+        Transcoder down = new Transcoder(new Transcoder.Side(Codec.OPUS, 111, 110),
+                new Transcoder.Side(Codec.PCMU, 0, 101), new Random(4));
+        List<byte[]> opus = browserOpus(50, 600);
+        java.util.Set<Integer> dropped = java.util.Set.of(20, 30, 31); // one lost packet, then two in a row
+        for (int i = 0; i < 50; i++) {
+            if (!dropped.contains(i)) {
+                ByteBuffer b = rtp(111, i == 0, 7000 + i, 90000 + 960 * i, 9, opus.get(i));
+                down.relay(b, b.remaining(), sink);
+            }
+        }
+        assertEquals(3, down.recovered());
+        assertEquals(50, sent.size(), "the three lost packets are filled in");
+        int ts0 = ByteBuffer.wrap(sent.get(0)).getInt(4);
+        int seq0 = ByteBuffer.wrap(sent.get(0)).getShort(2) & 0xffff;
+        for (int i = 0; i < 50; i++) {
+            ByteBuffer p = ByteBuffer.wrap(sent.get(i));
+            assertEquals(ts0 + 160 * i, p.getInt(4), "packet " + i + " at its own time");
+            assertEquals((seq0 + i) & 0xffff, p.getShort(2) & 0xffff);
+        }
+        double tone = 8000.0 * 8000 / 2;
+        // measured: 20 (FEC from 21) 1.1 x the tone's energy; 30 (concealed) 0.32 x, 31 (no FEC data in 32 for it:
+        // concealed again, fading) 0.05 x; a concealment of the single loss instead of FEC would give about 0.3 x
+        assertTrue(energy(sent.get(20)) > tone * 0.6, "FEC restores the single lost packet: " + energy(sent.get(20)));
+        for (int i : new int[] {20, 30, 31}) {
+            double energy = energy(sent.get(i));
+            assertTrue(energy > tone * 0.01, "packet " + i + " carries sound, energy " + energy);
+            short[] pcm = pcmu(sent.get(i));
+            assertTrue(Tone.goertzel(pcm, 0, 160, 600, 8000) * 2 > energy * 0.5, "packet " + i + " continues the tone");
+        }
+    }
+
+    private static short[] pcmu(byte[] packet) {
+        short[] pcm = new short[packet.length - 12];
+        for (int j = 0; j < pcm.length; j++) {
+            pcm[j] = G711.decodeUlaw(packet[12 + j]);
+        }
+        return pcm;
+    }
+
+    private static double energy(byte[] packet) {
+        short[] pcm = pcmu(packet);
+        return Tone.energy(pcm, 0, pcm.length);
+    }
+
+    @Test
+    void lateAndRepeatedPacketsAreDroppedAndG711LossStaysAGap() {
+        Transcoder t = new Transcoder(new Transcoder.Side(Codec.PCMA, 8, -1),
+                new Transcoder.Side(Codec.PCMU, 0, -1), new Random(5));
+        for (int seq : new int[] {1, 2, 3, 2, 3, 4, 6, 7}) {
+            ByteBuffer b = rtp(8, false, seq, 160 * seq, 11, new byte[160]);
+            t.relay(b, b.remaining(), sink);
+        }
+        assertEquals(6, sent.size(), "1, 2, 3, 4, 6, 7: the repeats are dropped, the lost 5 is not invented");
+        assertEquals(0, t.recovered());
+        int ts0 = ByteBuffer.wrap(sent.get(0)).getInt(4);
+        assertEquals(ts0 + 160 * 5, ByteBuffer.wrap(sent.get(4)).getInt(4), "6 keeps its time after the gap");
+        // a new SSRC starts a new numbering, even one far behind the old
+        ByteBuffer b = rtp(8, false, 2, 160 * 8, 12, new byte[160]);
+        t.relay(b, b.remaining(), sink);
+        assertEquals(7, sent.size());
+    }
 }
