@@ -275,7 +275,7 @@ public final class MediaEngine implements AutoCloseable {
         MediaCall call = callId == null ? null : calls.get(callId);
         Endpoint from = call == null ? null : call.leg(fromLeg);
         Endpoint to = call == null ? null : call.leg(toLeg);
-        if (from == null || to == null || from.webrtc() == null || !to.takesEvents()
+        if (from == null || to == null || from.webrtc() == null || !to.events().takesEvents()
                 || DTMF_DIGITS.indexOf(digit) < 0 || !events(call, to, String.valueOf(digit), durationMillis)) {
             return false;
         }
@@ -312,7 +312,7 @@ public final class MediaEngine implements AutoCloseable {
         if (to == null) {
             return false;
         }
-        String refusal = to.eventRefusal();
+        String refusal = to.events().refusal();
         if (refusal != null) {
             throw new IllegalStateException("leg " + legId + ": " + refusal);
         }
@@ -342,10 +342,10 @@ public final class MediaEngine implements AutoCloseable {
                     int step = Math.min(i + 1, steps);
                     dtmfTimer.schedule(() -> call.loop().execute(() -> {
                         if (start) {
-                            timestamp[0] = to.nextTimestamp();
+                            timestamp[0] = to.events().nextTimestamp();
                         }
-                        int duration = (int) ((long) step * EVENT_INTERVAL_MILLIS * to.eventClock() / 1000);
-                        to.sendEvent(event, start, end, duration, timestamp[0]);
+                        int duration = (int) ((long) step * EVENT_INTERVAL_MILLIS * to.events().clock() / 1000);
+                        to.events().send(event, start, end, duration, timestamp[0]);
                     }), k * period + (long) i * EVENT_INTERVAL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
                 }
             }
