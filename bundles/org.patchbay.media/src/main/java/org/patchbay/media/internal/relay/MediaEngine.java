@@ -59,12 +59,10 @@ public final class MediaEngine implements AutoCloseable {
 
     private final Settings settings;
     private final Calls core;
-    private final PortPool pool;
+    private final Anchors anchors;
     private final List<MediaLoop> loops = new ArrayList<>();
     private final Map<String, MediaCall> calls = new ConcurrentHashMap<>();
     private final AtomicInteger nextLoop = new AtomicInteger();
-    private final AtomicInteger endpoints = new AtomicInteger();
-    private final Object lifecycle = new Object();
     private final long timeoutNanos;
     private final NodeCertificate certificate;
     private final SecureRandom random = new SecureRandom();
@@ -75,7 +73,6 @@ public final class MediaEngine implements AutoCloseable {
         return t;
     });
     private final Dtmf dtmf;
-    private boolean closed;
 
     /** An engine with a fresh, unstored DTLS certificate (tests). */
     public MediaEngine(Settings settings, Calls core) throws IOException {
@@ -90,7 +87,8 @@ public final class MediaEngine implements AutoCloseable {
         this.core = core;
         this.dtmf = new Dtmf(this::call, core, dtlsExecutor);
         this.certificate = certificate != null ? certificate : NodeCertificate.generate(random);
-        this.pool = new PortPool(settings.host(), settings.portMin(), settings.portMax());
+        this.anchors = new Anchors(new PortPool(settings.host(), settings.portMin(), settings.portMax()),
+                settings.address());
         this.timeoutNanos = settings.timeoutSeconds() * 1_000_000_000L;
         int threads = Math.max(1, settings.threads());
         try {
@@ -291,21 +289,8 @@ public final class MediaEngine implements AutoCloseable {
         if (e != null) {
             return e;
         }
-        synchronized (lifecycle) {
-            if (closed) {
-                throw new IllegalStateException("media engine stopped");
-            }
-            e = new Endpoint(legId, pool.allocate(), settings.address());
-            String callId = call.id();
-            e.dtmf((to, digit, ms) -> dtmf.toInfo(callId, to.legId(), digit, ms));
-            call.add(e);
-            endpoints.incrementAndGet();
-            if (call.size() == 1) {
-                call.loop().adopt(call);
-            }
-            call.loop().register(e);
-        }
-        return e;
+        String callId = call.id();
+        return anchors.open(call, legId, (to, digit, ms) -> dtmf.toInfo(callId, to.legId(), digit, ms));
     }
 
     /** {@link MediaHook#release}: closes the call's ports (on its loop thread). */
@@ -319,19 +304,7 @@ public final class MediaEngine implements AutoCloseable {
      */
     public List<MediaStats> releaseCall(String callId) {
         MediaCall call = callId == null ? null : calls.remove(callId);
-        if (call == null) {
-            return List.of();
-        }
-        call.markEnded();
-        call.loop().forget(call);
-        List<MediaStats> stats = call.stats();
-        LOG.debug("call {}: media released: {}", callId, stats);
-        synchronized (lifecycle) {
-            if (!closed) { // else close() frees every port
-                call.loop().execute(() -> free(call, call.endpoints()));
-            }
-        }
-        return stats;
+        return call == null ? List.of() : anchors.releaseCall(call);
     }
 
     /**
@@ -342,34 +315,7 @@ public final class MediaEngine implements AutoCloseable {
      */
     public MediaStats releaseLeg(String callId, String legId) {
         MediaCall call = call(callId);
-        Endpoint e = call == null || legId == null ? null : call.remove(legId);
-        if (e == null) {
-            return null;
-        }
-        MediaStats stats = e.stats();
-        LOG.debug("call {}: media of leg {} released: {}", callId, legId, stats);
-        synchronized (lifecycle) {
-            if (!closed) {
-                call.loop().execute(() -> free(call, List.of(e)));
-            }
-        }
-        return stats;
-    }
-
-    private void free(MediaCall call, List<Endpoint> list) {
-        for (Endpoint e : list) {
-            WebRtcLeg w = e.webrtc();
-            if (w != null) {
-                w.close();
-            }
-            PortPool.close(e.rtp());
-            PortPool.close(e.rtcp());
-        }
-        call.loop().dropClosed(); // the ports are really closed only now; then they may be handed out again
-        for (Endpoint e : list) {
-            pool.release(e.ports());
-            endpoints.decrementAndGet();
-        }
+        return call == null ? null : anchors.releaseLeg(call, legId);
     }
 
     public List<MediaStats> stats(String callId) {
@@ -382,15 +328,15 @@ public final class MediaEngine implements AutoCloseable {
     }
 
     public int endpoints() {
-        return endpoints.get();
+        return anchors.endpoints();
     }
 
     public int portsInUse() {
-        return pool.inUse();
+        return anchors.portsInUse();
     }
 
     public int portCapacity() {
-        return pool.capacity();
+        return anchors.portCapacity();
     }
 
     public boolean healthy() {
@@ -436,9 +382,7 @@ public final class MediaEngine implements AutoCloseable {
      * record written by the core); then the loops stop and every port is closed.
      */
     public void close(boolean endCalls) {
-        synchronized (lifecycle) {
-            closed = true;
-        }
+        anchors.close();
         List<MediaCall> live = new ArrayList<>(calls.values());
         if (endCalls && !live.isEmpty()) {
             LOG.info("media: stopping, ending {} anchored calls (media-stopped)", live.size());
@@ -455,7 +399,7 @@ public final class MediaEngine implements AutoCloseable {
         loops.forEach(l -> l.stop(2000));
         for (MediaCall c : live) {
             calls.remove(c.id());
-            free(c, c.endpoints());
+            anchors.free(c, c.endpoints());
         }
         dtlsExecutor.shutdownNow();
         dtmf.close();
