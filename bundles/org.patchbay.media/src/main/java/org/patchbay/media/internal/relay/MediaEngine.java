@@ -347,7 +347,7 @@ public final class MediaEngine implements AutoCloseable {
         if (call.ended()) {
             return;
         }
-        for (Endpoint e : call.endpoints()) {
+        for (Endpoint e : call.legs()) {
             WebRtcLeg w = e.webrtc();
             if (w != null && w.consentExpired(now) && call.markEnded()) {
                 LOG.info("call {}: ICE consent of leg {} expired, ending it (consent-expired)", call.id(), e.legId());
