@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.patchbay.api.media.MediaStats;
 import org.patchbay.media.internal.codec.Transcoder;
@@ -21,6 +22,7 @@ final class Endpoint {
     private final String localAddress;
     private final long created = System.nanoTime();
     private final RtpReceiveStats in = new RtpReceiveStats();
+    private final EventGenerator events = new EventGenerator(this); // RFC 4733 the node sends to the party
 
     private volatile MediaDescription sdp;
     // what the packet path needs from sdp, resolved once per SDP (written before sdp, so a reader of sdp sees it)
@@ -39,8 +41,6 @@ final class Endpoint {
     private int lastTsOut;
     private int lastSsrcOut;
     private boolean streamOut; // a stream has been sent (relayed or generated): the fields above describe it
-    private int nextEventTs;   // the earliest RTP timestamp a new event may take (after the last event generated)
-    private boolean eventsSent;
     private int lastPtIn = -1; // loop thread: the last audio payload type the party sent
     private int lastPtOut = -1; // loop thread: the last audio payload type relayed to the party
     private volatile RtpMap codecs = RtpMap.EMPTY;
@@ -97,32 +97,6 @@ final class Endpoint {
         }
         resolved = Resolved.of(d);
         sdp = d;
-    }
-
-    /**
-     * The party's SDP as the packet path uses it, resolved once per SDP instead of per packet: where it receives RTP
-     * and RTCP (addresses built once, not per packet) and the clock rate of every payload type (8000 when unknown).
-     */
-    private record Resolved(InetSocketAddress rtp, InetSocketAddress rtcp, int[] clocks, int reportClock) {
-        static final Resolved NONE = new Resolved(null, null, null, 8000);
-
-        static Resolved of(MediaDescription d) {
-            int[] c = d.clocks();
-            int report = 0;
-            for (int pt = 0; pt < c.length; pt++) {
-                if (report == 0 && c[pt] > 0 && pt != d.eventType()) {
-                    report = c[pt]; // the first audio payload type's clock: RTCP jitter is in its units
-                }
-                if (c[pt] <= 0) {
-                    c[pt] = 8000;
-                }
-            }
-            return new Resolved(d.rtp(), d.rtcp(), c, report > 0 ? report : c.length > 0 ? c[0] : 8000);
-        }
-
-        int clock(int pt) {
-            return clocks == null || pt >= clocks.length ? 8000 : clocks[pt];
-        }
     }
 
     MediaDescription description() {
@@ -389,88 +363,6 @@ final class Endpoint {
         }
     }
 
-    /** Whether the node can insert INFO digits as RFC 4733 towards this plain party that already gets media. */
-    boolean takesEvents() {
-        return webrtc == null && eventRefusal() == null && packetsOut > 0;
-    }
-
-    /**
-     * Why the node cannot send RFC 4733 events to this party now, or null when it can: it must have sent SDP that
-     * receives and negotiates telephone-event, and a WebRTC party must have DTLS-SRTP up.
-     */
-    String eventRefusal() {
-        MediaDescription d = sdp;
-        WebRtcLeg w = webrtc;
-        if (d == null) {
-            return "its party has sent no SDP yet";
-        }
-        if (d.eventType() < 0) {
-            return w != null ? "the browser did not negotiate telephone-event (RFC 4733), so it cannot take generated "
-                    + "DTMF; nothing was sent" : "its party did not negotiate telephone-event (RFC 4733)";
-        }
-        if (d.port() == 0 || !d.receives()) {
-            return "its party receives no media (on hold, inactive or rejected)";
-        }
-        if (w != null && !w.secured()) {
-            return "DTLS-SRTP with the browser is not established yet";
-        }
-        return null;
-    }
-
-    /** The RTP clock rate of this party's telephone-event (8000 when the SDP gives none). */
-    int eventClock() {
-        MediaDescription d = sdp;
-        int c = d == null || d.eventType() < 0 ? 0 : d.clock(d.eventType());
-        return c > 0 ? c : 8000;
-    }
-
-    /**
-     * The RTP timestamp for an event the node starts now (loop thread): the frame (20 ms) after the last packet sent,
-     * and after the end of the last event the node generated.
-     */
-    int nextTimestamp() {
-        if (!streamOut) {
-            java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-            lastSsrcOut = r.nextInt(); // nothing relayed yet: the node's own stream (RFC 3550 random initial values)
-            lastSeqOut = r.nextInt(0x10000);
-            lastTsOut = r.nextInt();
-            streamOut = true;
-        }
-        int ts = lastTsOut + eventClock() / 50;
-        return eventsSent && ts - nextEventTs < 0 ? nextEventTs : ts;
-    }
-
-    /**
-     * Sends one RFC 4733 packet (loop thread) into the stream towards this party, in the relayed stream's SSRC and
-     * sequence space (later relayed packets are renumbered after it); SRTP-protected on WebRTC and SDES legs.
-     *
-     * @param start    the event's first packet: RTP marker bit set
-     * @param end      an end packet (E bit)
-     * @param duration in units of the telephone-event clock
-     */
-    void sendEvent(int event, boolean start, boolean end, int duration, int timestamp) {
-        MediaDescription d = sdp;
-        WebRtcLeg w = webrtc;
-        InetSocketAddress to = w != null ? w.target() : latchedRtp != null ? latchedRtp : d == null ? null : d.rtp();
-        if (d == null || d.eventType() < 0 || to == null) {
-            return;
-        }
-        seqOffset++;
-        lastSeqOut = (lastSeqOut + 1) & 0xffff;
-        if (end) {
-            nextEventTs = timestamp + duration + eventClock() / 50;
-            eventsSent = true;
-        }
-        ByteBuffer p = ByteBuffer.allocate(16);
-        p.put((byte) 0x80).put((byte) ((start ? 0x80 : 0) | d.eventType())).putShort((short) lastSeqOut)
-                .putInt(timestamp).putInt(lastSsrcOut).put((byte) event).put((byte) ((end ? 0x80 : 0) | 10))
-                .putShort((short) Math.min(duration, 0xffff)).flip();
-        if (w != null ? w.sendRtp(p, 16) : send(ports.rtp(), secure(p, false), to)) {
-            packetsOut++;
-            bytesOut += 16;
-        }
-    }
-
     /** Relays the peer's RTCP to this party; an SR's time is noted to compute the RTT from this party's answer. */
     private void sendRtcp(ByteBuffer buf, Rtcp.Report report, long now) {
         MediaDescription d = sdp;
@@ -517,6 +409,43 @@ final class Endpoint {
             return ch.send(buf, to) > 0;
         } catch (IOException e) {
             return false; // unreachable party or full socket buffer: the packet is lost, as on the wire
+        }
+    }
+
+    // --- for the RFC 4733 events the node generates (EventGenerator) -------------------------------------------------
+
+    EventGenerator events() {
+        return events;
+    }
+
+    InetSocketAddress latchedRtp() {
+        return latchedRtp;
+    }
+
+    long packetsOut() {
+        return packetsOut;
+    }
+
+    /** Loop thread: the last RTP timestamp sent; nothing sent yet: the node's own stream (RFC 3550 random values). */
+    int lastTimestampOut() {
+        if (!streamOut) {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            lastSsrcOut = r.nextInt();
+            lastSeqOut = r.nextInt(0x10000);
+            lastTsOut = r.nextInt();
+            streamOut = true;
+        }
+        return lastTsOut;
+    }
+
+    /** Loop thread: sends a packet the node made as the stream's next (its SSRC, sequence; later ones renumbered). */
+    void sendInStream(ByteBuffer p, int len, WebRtcLeg w, InetSocketAddress to) {
+        seqOffset++;
+        lastSeqOut = (lastSeqOut + 1) & 0xffff;
+        p.putShort(2, (short) lastSeqOut).putInt(8, lastSsrcOut);
+        if (w != null ? w.sendRtp(p, len) : send(ports.rtp(), secure(p, false), to)) {
+            packetsOut++;
+            bytesOut += len;
         }
     }
 

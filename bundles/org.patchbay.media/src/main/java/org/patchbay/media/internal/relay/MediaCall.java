@@ -10,12 +10,16 @@ import org.patchbay.media.internal.sdp.Codecs;
 
 /**
  * The endpoints of one call, all on one {@link MediaLoop}. Changed on the call's signalling thread (the core calls the
- * hook serially per call); read by the loop and by statistics requests.
+ * hook serially per call); read by the loop and by statistics requests. Adding and removing are synchronized all the
+ * same, so that the array of legs the loop iterates always ends up matching the map.
  */
 final class MediaCall {
+    private static final Endpoint[] NONE = {};
     private final String id;
     private final MediaLoop loop;
     private final Map<String, Endpoint> legs = new ConcurrentHashMap<>();
+    // the values of legs, replaced after every change: the loop's checks iterate it without allocating
+    private volatile Endpoint[] legArray = NONE;
     private final Map<String, List<Codecs.Format>> offered = new ConcurrentHashMap<>();
     private volatile long quietSince = System.nanoTime();
     private volatile boolean ended;
@@ -37,8 +41,9 @@ final class MediaCall {
         return legs.get(legId);
     }
 
-    void add(Endpoint e) {
+    synchronized void add(Endpoint e) {
         legs.put(e.legId(), e);
+        legArray = legs.values().toArray(NONE);
     }
 
     /** Notes the audio formats of the latest offer {@code legId}'s party made (to answer it in its own codec). */
@@ -55,12 +60,13 @@ final class MediaCall {
      * Takes a leg out of the call (signalling thread): legs that pointed at it point at another leg that points at them
      * and has SDP, else nowhere, so its media stops at once.
      */
-    Endpoint remove(String legId) {
+    synchronized Endpoint remove(String legId) {
         Endpoint gone = legs.remove(legId);
         offered.remove(legId);
         if (gone == null) {
             return null;
         }
+        legArray = legs.values().toArray(NONE);
         for (Endpoint e : legs.values()) {
             if (e.peer() == gone) {
                 Endpoint next = null;
@@ -76,8 +82,17 @@ final class MediaCall {
         return gone;
     }
 
+    /** A copy of the endpoints (release paths). */
     List<Endpoint> endpoints() {
         return new ArrayList<>(legs.values());
+    }
+
+    /**
+     * The endpoints as of the last change, without a copy: for the loop's once-a-second checks, which must not
+     * allocate. Never modify the array.
+     */
+    Endpoint[] legs() {
+        return legArray;
     }
 
     int size() {
@@ -105,7 +120,7 @@ final class MediaCall {
         boolean expected = false;
         boolean held = false;
         long last = quietSince;
-        for (Endpoint e : legs.values()) {
+        for (Endpoint e : legArray) {
             if (!e.paired()) {
                 continue;
             }

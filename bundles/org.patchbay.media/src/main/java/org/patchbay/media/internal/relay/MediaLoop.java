@@ -7,9 +7,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.Arrays;
 import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
@@ -26,11 +25,13 @@ final class MediaLoop implements Runnable {
     private static final int BUFFER = 8192;
     private static final int BURST = 32;
     private static final long CHECK_NANOS = 1_000_000_000L;
+    private static final MediaCall[] NO_CALLS = {};
 
     private final Selector selector;
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final Set<MediaCall> calls = ConcurrentHashMap.newKeySet();
+    // replaced on every change (signalling threads, synchronized): the checks iterate it without allocating
+    private volatile MediaCall[] calls = NO_CALLS;
     private final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
     private final Rtcp.Report report = new Rtcp.Report();
     private final TimeoutCheck check;
@@ -60,16 +61,29 @@ final class MediaLoop implements Runnable {
         selector.wakeup();
     }
 
-    void adopt(MediaCall call) {
-        calls.add(call);
+    synchronized void adopt(MediaCall call) {
+        MediaCall[] c = calls;
+        if (Arrays.asList(c).contains(call)) {
+            return;
+        }
+        MediaCall[] more = Arrays.copyOf(c, c.length + 1);
+        more[c.length] = call;
+        calls = more;
     }
 
-    void forget(MediaCall call) {
-        calls.remove(call);
+    synchronized void forget(MediaCall call) {
+        MediaCall[] c = calls;
+        int i = Arrays.asList(c).indexOf(call);
+        if (i < 0) {
+            return;
+        }
+        MediaCall[] fewer = Arrays.copyOf(c, c.length - 1);
+        System.arraycopy(c, i + 1, fewer, i, c.length - i - 1);
+        calls = fewer;
     }
 
     int calls() {
-        return calls.size();
+        return calls.length;
     }
 
     boolean alive() {

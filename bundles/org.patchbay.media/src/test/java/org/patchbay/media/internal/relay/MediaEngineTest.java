@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import org.patchbay.api.media.MediaUnavailableException;
 class MediaEngineTest {
     private final Map<String, String> ended = new ConcurrentHashMap<>();
     private volatile boolean answered = true;
+    private final AtomicInteger answeredAsked = new AtomicInteger();
     private MediaEngine engine;
     private final List<Phone> phones = new java.util.ArrayList<>();
 
@@ -36,6 +38,7 @@ class MediaEngineTest {
                 timeoutSeconds, true), new MediaEngine.Calls() {
             @Override
             public boolean answered(String callId) {
+                answeredAsked.incrementAndGet();
                 return answered;
             }
 
@@ -106,11 +109,15 @@ class MediaEngineTest {
     }
 
     @Test
-    void relayPathAllocatesNothingPerPacket() throws Exception {
-        engine(10, 0);
+    void relayPathAndTimeoutCheckAllocateNothing() throws Exception {
+        // timeout on, nobody answered: every second the check walks each call to the end (silent: asks the core,
+        // restarts the clock) and ends nothing
+        engine(10, 1);
+        answered = false;
         Phone a = phone(1);
         Phone b = phone(2);
         int[] ports = connect("c", a, b);
+        connect("q", phone(3), phone(4)); // a second call on the same loop that stays quiet
         assertRelayed(a, ports[0], b);
         assertRelayed(b, ports[1], a);
         Thread loop = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("pb-media-1"))
@@ -124,8 +131,18 @@ class MediaEngineTest {
             assertNotNull(Phone.receive(b.rtp, 2000));
         }
         long perPacket = (mx.getThreadAllocatedBytes(loop.getId()) - before) / packets;
-        // measured 0; the once-a-second timeout check allocates a little, a copy or an address would be >= 32 bytes
+        // measured 0; a copy or an address would be >= 32 bytes
         assertTrue(perPacket < 4, perPacket + " bytes allocated per relayed packet");
+
+        // then 2.5 s without packets: the loop only selects and runs its timeout checks
+        int asked = answeredAsked.get();
+        before = mx.getThreadAllocatedBytes(loop.getId());
+        Thread.sleep(2500);
+        long quiet = mx.getThreadAllocatedBytes(loop.getId()) - before;
+        assertTrue(answeredAsked.get() > asked, "the timeout check ran in the quiet window");
+        // measured 0; copying a call's endpoints for the check took ~150 bytes per call per second
+        assertTrue(quiet < 32, quiet + " bytes allocated by the loop thread in 2.5 s of timeout checks");
+        assertTrue(ended.isEmpty(), "nothing ended: " + ended);
     }
 
     @Test
