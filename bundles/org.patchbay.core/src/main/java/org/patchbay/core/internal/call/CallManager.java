@@ -110,7 +110,7 @@ public final class CallManager implements CallService, CallRecords {
     private volatile MediaHook mediaHook;
     private volatile EventAdmin events;
     private volatile Config config;
-    private volatile Map<String, Integer> rejectMap;
+    private volatile RejectStatusMap rejectMap;
     private volatile boolean stopping;
 
     @Activate
@@ -132,7 +132,7 @@ public final class CallManager implements CallService, CallRecords {
         this.store = store;
         this.clock = clock;
         this.config = config;
-        this.rejectMap = rejectMap(config.reject_status_map());
+        this.rejectMap = RejectStatusMap.parse(config.reject_status_map());
         this.writer = new CdrWriter(store);
         int threads = Math.max(1, config.threads());
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -150,7 +150,7 @@ public final class CallManager implements CallService, CallRecords {
     @Modified
     void modified(Config newConfig) {
         this.config = newConfig;
-        this.rejectMap = rejectMap(newConfig.reject_status_map());
+        this.rejectMap = RejectStatusMap.parse(newConfig.reject_status_map());
         int threads = Math.max(1, newConfig.threads());
         if (threads > pool.getMaximumPoolSize()) {
             pool.setMaximumPoolSize(threads);
@@ -403,24 +403,7 @@ public final class CallManager implements CallService, CallRecords {
 
     /** The status a callee's rejection {@code code}/{@code reason} counts as (reject.status.map), else {@code code}. */
     int rejectCode(int code, String reason) {
-        Integer mapped = rejectMap.get(code + " " + (reason == null ? "" : reason.strip().toLowerCase(java.util.Locale.ROOT)));
-        return mapped == null ? code : mapped;
-    }
-
-    /** Parses 'code phrase=newcode' entries; a malformed one is skipped with one WARN line. */
-    static Map<String, Integer> rejectMap(String[] entries) {
-        Map<String, Integer> m = new HashMap<>();
-        for (String e : entries == null ? new String[0] : entries) {
-            java.util.regex.Matcher x = java.util.regex.Pattern.compile("\\s*([3-6]\\d\\d)\\s+(.*?)\\s*=\\s*([3-6]\\d\\d)\\s*")
-                    .matcher(e == null ? "" : e);
-            if (x.matches() && !x.group(2).isEmpty()) {
-                m.put(x.group(1) + " " + x.group(2).toLowerCase(java.util.Locale.ROOT), Integer.parseInt(x.group(3)));
-            } else if (e != null && !e.isBlank()) {
-                LOG.warn("calls: reject.status.map entry '{}' ignored: expected 'code phrase=newcode', e.g. '480 4001=486'",
-                        e.strip());
-            }
-        }
-        return Map.copyOf(m);
+        return rejectMap.map(code, reason);
     }
 
     int ringTimeoutCode() {
