@@ -162,7 +162,7 @@ final class Call {
             return;
         }
         long ring = originate != null && originate.ringSeconds() > 0 ? originate.ringSeconds() * 1000L
-                : manager.ringTimeoutMillis();
+                : manager.settings().ringTimeoutMillis();
         ringTimer = manager.schedule(() -> execute(this::ringTimeout), ring);
     }
 
@@ -261,7 +261,7 @@ final class Call {
             answer(from, a);
         } else if (s instanceof LegSignal.Reject r) {
             // reject.status.map: e.g. the Exotel WebSDK's "480 4001" (busy in another call) counts as 486
-            int code = manager.rejectCode(r.code(), r.reason());
+            int code = manager.settings().rejectMap().map(r.code(), r.reason());
             finishLeg(from, code == 486 || code == 600 ? "busy" : "rejected " + code);
             failures.add(code);
             allFailed();
@@ -440,7 +440,7 @@ final class Call {
         }
         LOG.debug("call {}: no answer within the ring timeout", id);
         cancelCallees(0, "no answer");
-        int code = manager.ringTimeoutCode();
+        int code = manager.settings().ringTimeoutCode();
         finishLeg(caller, "no answer");
         end(code, "no-answer", "system", new LegSignal.Reject(code, code == 480 ? "No Answer" : Outcome.phrase(code)));
     }

@@ -109,8 +109,7 @@ public final class CallManager implements CallService, CallRecords {
     private volatile LocationService location;
     private volatile MediaHook mediaHook;
     private volatile EventAdmin events;
-    private volatile Config config;
-    private volatile RejectStatusMap rejectMap;
+    private volatile CallSettings settings;
     private volatile boolean stopping;
 
     @Activate
@@ -131,10 +130,9 @@ public final class CallManager implements CallService, CallRecords {
         this.directory = directory;
         this.store = store;
         this.clock = clock;
-        this.config = config;
-        this.rejectMap = RejectStatusMap.parse(config.reject_status_map());
+        this.settings = CallSettings.of(config);
         this.writer = new CdrWriter(store);
-        int threads = Math.max(1, config.threads());
+        int threads = settings.threads();
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 named("pb-call-"));
         this.timers = new ScheduledThreadPoolExecutor(1, named("pb-call-timer-"));
@@ -149,9 +147,8 @@ public final class CallManager implements CallService, CallRecords {
 
     @Modified
     void modified(Config newConfig) {
-        this.config = newConfig;
-        this.rejectMap = RejectStatusMap.parse(newConfig.reject_status_map());
-        int threads = Math.max(1, newConfig.threads());
+        this.settings = CallSettings.of(newConfig);
+        int threads = settings.threads();
         if (threads > pool.getMaximumPoolSize()) {
             pool.setMaximumPoolSize(threads);
             pool.setCorePoolSize(threads);
@@ -258,9 +255,9 @@ public final class CallManager implements CallService, CallRecords {
     public LegControl place(Leg callerLeg, Aor destination, String offer, int hops) {
         String id = prefix + Long.toString(sequence.incrementAndGet(), 36);
         Call call = new Call(this, id, callerLeg, destination, offer, hops, now());
-        if (stopping || calls.size() >= config.max_calls()) {
+        if (stopping || calls.size() >= settings.maxCalls()) {
             LOG.warn("call {} from {} to {} refused: {}", id, callerLeg.party().label(), destination,
-                    stopping ? "node stopping" : "at most " + config.max_calls() + " live calls");
+                    stopping ? "node stopping" : "at most " + settings.maxCalls() + " live calls");
             refuse(call);
             return call.caller();
         }
@@ -273,8 +270,8 @@ public final class CallManager implements CallService, CallRecords {
     @Override
     public String originate(Originate request) {
         String id = prefix + Long.toString(sequence.incrementAndGet(), 36);
-        if (stopping || calls.size() >= config.max_calls()) {
-            String why = stopping ? "node stopping" : "at most " + config.max_calls() + " live calls";
+        if (stopping || calls.size() >= settings.maxCalls()) {
+            String why = stopping ? "node stopping" : "at most " + settings.maxCalls() + " live calls";
             LOG.warn("call {} from {} to {} refused: {}", id, request.first(), request.second(), why);
             throw new IllegalStateException("call refused: " + why);
         }
@@ -397,17 +394,9 @@ public final class CallManager implements CallService, CallRecords {
         return factories.get(adapter);
     }
 
-    long ringTimeoutMillis() {
-        return config.ring_timeout_seconds() * 1000L;
-    }
-
-    /** The status a callee's rejection {@code code}/{@code reason} counts as (reject.status.map), else {@code code}. */
-    int rejectCode(int code, String reason) {
-        return rejectMap.map(code, reason);
-    }
-
-    int ringTimeoutCode() {
-        return config.ring_timeout_code() == 408 ? 408 : 480;
+    /** The configuration as it is now. */
+    CallSettings settings() {
+        return settings;
     }
 
     Future<?> schedule(Runnable task, long millis) {
