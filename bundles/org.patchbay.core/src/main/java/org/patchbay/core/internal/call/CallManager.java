@@ -14,10 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -99,8 +95,7 @@ public final class CallManager implements CallService, CallRecords {
     private final CdrStore store;
     private final CdrWriter writer;
     private final Clock clock;
-    private final ThreadPoolExecutor pool;
-    private final ScheduledThreadPoolExecutor timers;
+    private final CallThreads threads;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
     private final Map<String, LegFactory> factories = new ConcurrentHashMap<>();
     private final AtomicInteger liveLegs = new AtomicInteger();
@@ -132,11 +127,7 @@ public final class CallManager implements CallService, CallRecords {
         this.clock = clock;
         this.settings = CallSettings.of(config);
         this.writer = new CdrWriter(store);
-        int threads = settings.threads();
-        this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                named("pb-call-"));
-        this.timers = new ScheduledThreadPoolExecutor(1, named("pb-call-timer-"));
-        timers.setRemoveOnCancelPolicy(true);
+        this.threads = new CallThreads(settings.threads());
         this.prefix = randomPrefix();
     }
 
@@ -148,14 +139,7 @@ public final class CallManager implements CallService, CallRecords {
     @Modified
     void modified(Config newConfig) {
         this.settings = CallSettings.of(newConfig);
-        int threads = settings.threads();
-        if (threads > pool.getMaximumPoolSize()) {
-            pool.setMaximumPoolSize(threads);
-            pool.setCorePoolSize(threads);
-        } else {
-            pool.setCorePoolSize(threads);
-            pool.setMaximumPoolSize(threads);
-        }
+        threads.resize(settings.threads());
     }
 
     /** Ends every live call (BYE/CANCEL/503), waits briefly for that to be sent, writes the records, stops threads. */
@@ -181,14 +165,7 @@ public final class CallManager implements CallService, CallRecords {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        timers.shutdownNow();
-        pool.shutdown();
-        try {
-            pool.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        pool.shutdownNow();
+        threads.shutdown();
         writer.close(10_000);
     }
 
@@ -378,7 +355,7 @@ public final class CallManager implements CallService, CallRecords {
     // --- for calls ----------------------------------------------------------------------------------------------
 
     Executor serialExecutor() {
-        return new SerialExecutor(pool);
+        return threads.serialExecutor();
     }
 
     Directory directory() {
@@ -400,7 +377,7 @@ public final class CallManager implements CallService, CallRecords {
     }
 
     Future<?> schedule(Runnable task, long millis) {
-        return timers.schedule(task, millis, TimeUnit.MILLISECONDS);
+        return threads.schedule(task, millis);
     }
 
     Instant now() {
@@ -531,14 +508,5 @@ public final class CallManager implements CallService, CallRecords {
             sb.append(digits.charAt(random.nextInt(digits.length())));
         }
         return sb.append('-').toString();
-    }
-
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }
