@@ -47,6 +47,7 @@ final class Call {
     private String offer;
     private final int hops;
     private final Instant started;
+    private final CallMedia media;
     private volatile CallLeg caller;
     private final Party callerParty;
     private final List<CallLeg> callees = new CopyOnWriteArrayList<>();
@@ -99,6 +100,7 @@ final class Call {
         this.offer = offer;
         this.hops = hops;
         this.started = started;
+        this.media = new CallMedia(id, manager::mediaHook);
         this.callee = Party.of(destination);
         this.callerParty = callerLeg.party();
         this.caller = new CallLeg(this, nextLegId(), CallLeg.Role.CALLER, callerLeg, null, callerLeg.adapter(),
@@ -183,7 +185,7 @@ final class Call {
         CallLeg leg = new CallLeg(this, nextLegId(), CallLeg.Role.CALLEE, null, binding, binding.adapter(), callee);
         String connectSdp;
         try {
-            connectSdp = strictSdp(caller, leg, MediaHook.Kind.OFFER, offer);
+            connectSdp = media.strictSdp(caller, leg, MediaHook.Kind.OFFER, offer);
         } catch (MediaUnavailableException e) {
             LOG.warn("call {}: no media for a leg to {}: {}; skipped", id, binding.contact(), e.getMessage());
             mediaRefused = true;
@@ -234,7 +236,7 @@ final class Call {
             finishLeg(caller, "hung up");
             end(200, "normal", "caller", null);
         } else if (s instanceof LegSignal.Confirm c && winner != null) {
-            winner.send(new LegSignal.Confirm(sdp(caller, winner, MediaHook.Kind.ANSWER, c.sdp())));
+            winner.send(new LegSignal.Confirm(media.sdp(caller, winner, MediaHook.Kind.ANSWER, c.sdp())));
         } else if (!(s instanceof LegSignal.Cancel)) {
             // a CANCEL that crossed the answer changes nothing (RFC 3261 §9.2)
             midSession(caller, s);
@@ -254,7 +256,7 @@ final class Call {
                 }
                 if (!bridging) { // the first party of an originated call has answered already: no early media to it
                     caller.send(new LegSignal.Progress(p.code(), p.reason(),
-                            sdp(from, caller, MediaHook.Kind.ANSWER, p.sdp())));
+                            media.sdp(from, caller, MediaHook.Kind.ANSWER, p.sdp())));
                 }
             }
         } else if (s instanceof LegSignal.Answer a) {
@@ -303,14 +305,14 @@ final class Call {
         if (bridging) {
             // both parties of an originated call answered: the media engine learns the second one's answer and pairs
             // the two endpoints; the second party gets its ACK from here, the first one has had its own
-            sdp(from, caller, MediaHook.Kind.ANSWER, a.sdp());
+            media.sdp(from, caller, MediaHook.Kind.ANSWER, a.sdp());
             from.send(new LegSignal.Confirm(null));
             if (originate.maxSeconds() > 0) {
                 limitTimer = manager.schedule(() -> execute(() -> hangup(Originate.TIME_LIMIT)),
                         originate.maxSeconds() * 1000L);
             }
         } else {
-            caller.send(new LegSignal.Answer(sdp(from, caller,
+            caller.send(new LegSignal.Answer(media.sdp(from, caller,
                     offer == null ? MediaHook.Kind.OFFER : MediaHook.Kind.ANSWER, a.sdp())));
         }
         manager.answered(this);
@@ -328,7 +330,7 @@ final class Call {
                 finishLeg(other, "completed elsewhere");
             }
         }
-        sdp(first, caller, MediaHook.Kind.ANSWER, a.sdp()); // the media engine learns the first party's answer
+        media.sdp(first, caller, MediaHook.Kind.ANSWER, a.sdp()); // the media engine learns the first party's answer
         first.send(new LegSignal.Confirm(null));
         first.state("answered");
         finishLeg(origin, "bridged");
@@ -371,16 +373,16 @@ final class Call {
             }
             String txn = "m" + (++txns);
             modify = new PendingModify(from, m.txn(), txn);
-            to.send(new LegSignal.Modify(txn, m.kind(), sdp(from, to, MediaHook.Kind.OFFER, m.sdp())));
+            to.send(new LegSignal.Modify(txn, m.kind(), media.sdp(from, to, MediaHook.Kind.OFFER, m.sdp())));
         } else if (s instanceof LegSignal.ModifyResult r) {
             PendingModify p = modify;
             if (p != null && p.toTxn().equals(r.txn()) && p.from() != from) {
                 modify = null;
                 p.from().send(new LegSignal.ModifyResult(p.fromTxn(), r.code(), r.reason(),
-                        sdp(from, p.from(), MediaHook.Kind.ANSWER, r.sdp())));
+                        media.sdp(from, p.from(), MediaHook.Kind.ANSWER, r.sdp())));
             }
         } else if (s instanceof LegSignal.Info i) {
-            if (manager.dtmf(id, from.id(), to.id(), i)) {
+            if (media.dtmf(from, to, i)) {
                 from.send(new LegSignal.InfoResult(i.txn(), 200, "OK")); // sent as RFC 4733 by the media engine
                 return;
             }
@@ -394,7 +396,7 @@ final class Call {
             }
         } else if (s instanceof LegSignal.Confirm c && from == winner) {
             // ACK from the callee side never happens in SIP; other protocols may confirm a late offer this way
-            caller.send(new LegSignal.Confirm(sdp(from, caller, MediaHook.Kind.ANSWER, c.sdp())));
+            caller.send(new LegSignal.Confirm(media.sdp(from, caller, MediaHook.Kind.ANSWER, c.sdp())));
         }
     }
 
@@ -503,7 +505,7 @@ final class Call {
         if (leg.finish(outcome) && leg.role() == CallLeg.Role.CALLEE) {
             manager.legEnded();
             if (leg != winner) {
-                leg.media(manager.releaseLegMedia(id, leg.id())); // a losing fork: its ports go back now
+                leg.media(media.releaseLeg(leg.id())); // a losing fork: its ports go back now
             }
         }
     }
@@ -532,8 +534,8 @@ final class Call {
             finishLeg(o, "ended");
         }
         // the engine's last statistics of every leg it still holds, taken as it releases the call's ports
-        Map<String, CallRecord.LegMedia> media = manager.releaseCallMedia(id);
-        legs(caller, l -> l.media(media.get(l.id())));
+        Map<String, CallRecord.LegMedia> stats = media.releaseCall();
+        legs(caller, l -> l.media(stats.get(l.id())));
         List<CallRecord.LegRecord> legs = new ArrayList<>();
         legs(caller, l -> legs.add(l.record()));
         String from = originate != null ? originate.first().toString() : callerParty.label();
@@ -548,20 +550,6 @@ final class Call {
             t.cancel(false);
             ringTimer = null;
         }
-    }
-
-    /** The SDP {@code to} receives; when the media engine has no endpoint for it, the SDP passes unanchored. */
-    private String sdp(CallLeg from, CallLeg to, MediaHook.Kind kind, String sdp) {
-        try {
-            return strictSdp(from, to, kind, sdp);
-        } catch (MediaUnavailableException e) {
-            LOG.warn("call {}: no media for leg {}: {}; SDP passed unanchored", id, to.id(), e.getMessage());
-            return sdp;
-        }
-    }
-
-    private String strictSdp(CallLeg from, CallLeg to, MediaHook.Kind kind, String sdp) {
-        return sdp == null ? null : manager.media(id, from.id(), to.id(), kind, sdp, to.mediaProfile());
     }
 
     // --- listings ---------------------------------------------------------------------------------------------------

@@ -47,8 +47,6 @@ import org.patchbay.api.identity.Directory;
 import org.patchbay.api.location.Binding;
 import org.patchbay.api.location.LocationService;
 import org.patchbay.api.media.MediaHook;
-import org.patchbay.api.media.MediaStats;
-import org.patchbay.api.media.MediaUnavailableException;
 import org.patchbay.api.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -384,39 +382,9 @@ public final class CallManager implements CallService, CallRecords {
         return clock.instant();
     }
 
-    String media(String callId, String fromLeg, String toLeg, MediaHook.Kind kind, String sdp,
-                 MediaHook.Profile toProfile) {
-        MediaHook hook = mediaHook;
-        if (hook == null) {
-            return sdp;
-        }
-        try {
-            String out = hook.sdpFor(callId, fromLeg, toLeg, kind, sdp, toProfile);
-            return out == null ? sdp : out;
-        } catch (MediaUnavailableException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            LOG.warn("call {}: media hook failed, SDP passed unchanged: {}", callId, e.toString());
-            return sdp;
-        }
-    }
-
-    /**
-     * An INFO between the legs of an answered call that carries a DTMF digit (application/dtmf-relay): true when the
-     * media engine sends it as RFC 4733 instead, so that the INFO is answered here and not relayed.
-     */
-    boolean dtmf(String callId, String fromLeg, String toLeg, LegSignal.Info info) {
-        MediaHook hook = mediaHook;
-        Optional<DtmfRelay> dtmf = hook == null ? Optional.empty() : DtmfRelay.parse(info);
-        if (dtmf.isEmpty()) {
-            return false;
-        }
-        try {
-            return hook.dtmf(callId, fromLeg, toLeg, dtmf.get().digit(), dtmf.get().durationMillis());
-        } catch (RuntimeException e) {
-            LOG.warn("call {}: media hook DTMF failed, INFO relayed: {}", callId, e.toString());
-            return false;
-        }
+    /** The media engine bound now, or null. */
+    MediaHook mediaHook() {
+        return mediaHook;
     }
 
     void legStarted() {
@@ -435,47 +403,6 @@ public final class CallManager implements CallService, CallRecords {
     void answered(Call call) {
         CallInfo info = call.info();
         post(CallEvents.ANSWERED, call.id(), info.caller().label(), info.callee().label(), null);
-    }
-
-    /**
-     * Releases the call's media: the engine's final statistics of each leg it still held, by leg id (empty without an
-     * engine, or when it failed).
-     */
-    Map<String, CallRecord.LegMedia> releaseCallMedia(String callId) {
-        MediaHook hook = mediaHook;
-        if (hook == null) {
-            return Map.of();
-        }
-        Map<String, CallRecord.LegMedia> media = new HashMap<>();
-        try {
-            List<MediaStats> stats = hook.releaseCall(callId);
-            if (stats != null) {
-                stats.forEach(s -> media.put(s.legId(), legMedia(s)));
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("call {}: media hook release failed: {}", callId, e.toString());
-        }
-        return media;
-    }
-
-    /** One leg of a live call ended (a losing fork): its media is released now; its final statistics, or null. */
-    CallRecord.LegMedia releaseLegMedia(String callId, String legId) {
-        MediaHook hook = mediaHook;
-        if (hook == null) {
-            return null;
-        }
-        try {
-            MediaStats s = hook.releaseLeg(callId, legId);
-            return s == null ? null : legMedia(s);
-        } catch (RuntimeException e) {
-            LOG.warn("call {}: media hook release of leg {} failed: {}", callId, legId, e.toString());
-            return null;
-        }
-    }
-
-    static CallRecord.LegMedia legMedia(MediaStats s) {
-        return new CallRecord.LegMedia(s.codec(), s.packetsIn(), s.bytesIn(), s.packetsOut(), s.bytesOut(),
-                s.lostIn(), s.jitterInMs(), s.rttMs(), s.srtp());
     }
 
     void ended(Call call, CallRecord record) {
