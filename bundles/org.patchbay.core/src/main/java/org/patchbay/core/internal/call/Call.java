@@ -2,7 +2,6 @@ package org.patchbay.core.internal.call;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,17 +64,8 @@ final class Call {
     private boolean ringingPosted;
     private CallLeg winner;
     private Future<?> ringTimer;
-    private PendingModify modify;
-    private final Map<String, Pending> infos = new HashMap<>();
-    private int txns;
+    private final MidSessionRelay relay;
     private boolean mediaRefused;
-
-    /** A Modify on its way: who sent it, with which txn, and the txn the other side answers. */
-    private record PendingModify(CallLeg from, String fromTxn, String toTxn) {
-    }
-
-    private record Pending(CallLeg from, String fromTxn) {
-    }
 
     Call(CallManager manager, String id, Leg callerLeg, Aor destination, String offer, int hops, Instant started) {
         this(manager, id, callerLeg, destination, offer, hops, started, null);
@@ -101,6 +91,7 @@ final class Call {
         this.hops = hops;
         this.started = started;
         this.media = new CallMedia(id, manager::mediaHook);
+        this.relay = new MidSessionRelay(media);
         this.callee = Party.of(destination);
         this.callerParty = callerLeg.party();
         this.caller = new CallLeg(this, nextLegId(), CallLeg.Role.CALLER, callerLeg, null, callerLeg.adapter(),
@@ -357,46 +348,12 @@ final class Call {
 
     /** Re-INVITE/UPDATE and INFO, and their answers, between the two legs of an answered call. */
     private void midSession(CallLeg from, LegSignal s) {
-        CallLeg to = from == caller ? winner : caller;
-        if (state != State.ANSWERED || to == null) {
-            if (s instanceof LegSignal.Modify m) {
-                from.send(new LegSignal.ModifyResult(m.txn(), 491, Outcome.phrase(491), null));
-            } else if (s instanceof LegSignal.Info i) {
-                from.send(new LegSignal.InfoResult(i.txn(), 481, "Call Does Not Exist"));
-            }
-            return;
-        }
-        if (s instanceof LegSignal.Modify m) {
-            if (modify != null) {
-                from.send(new LegSignal.ModifyResult(m.txn(), 491, Outcome.phrase(491), null));
-                return;
-            }
-            String txn = "m" + (++txns);
-            modify = new PendingModify(from, m.txn(), txn);
-            to.send(new LegSignal.Modify(txn, m.kind(), media.sdp(from, to, MediaHook.Kind.OFFER, m.sdp())));
-        } else if (s instanceof LegSignal.ModifyResult r) {
-            PendingModify p = modify;
-            if (p != null && p.toTxn().equals(r.txn()) && p.from() != from) {
-                modify = null;
-                p.from().send(new LegSignal.ModifyResult(p.fromTxn(), r.code(), r.reason(),
-                        media.sdp(from, p.from(), MediaHook.Kind.ANSWER, r.sdp())));
-            }
-        } else if (s instanceof LegSignal.Info i) {
-            if (media.dtmf(from, to, i)) {
-                from.send(new LegSignal.InfoResult(i.txn(), 200, "OK")); // sent as RFC 4733 by the media engine
-                return;
-            }
-            String txn = "i" + (++txns);
-            infos.put(txn, new Pending(from, i.txn()));
-            to.send(new LegSignal.Info(txn, i.contentType(), i.body()));
-        } else if (s instanceof LegSignal.InfoResult r) {
-            Pending p = infos.remove(r.txn());
-            if (p != null && p.from() != from) {
-                p.from().send(new LegSignal.InfoResult(p.fromTxn(), r.code(), r.reason()));
-            }
-        } else if (s instanceof LegSignal.Confirm c && from == winner) {
+        CallLeg to = state != State.ANSWERED ? null : from == caller ? winner : caller;
+        if (s instanceof LegSignal.Confirm c && to != null && from == winner) {
             // ACK from the callee side never happens in SIP; other protocols may confirm a late offer this way
             caller.send(new LegSignal.Confirm(media.sdp(from, caller, MediaHook.Kind.ANSWER, c.sdp())));
+        } else {
+            relay.relay(from, to, s);
         }
     }
 
@@ -407,7 +364,7 @@ final class Call {
             LOG.debug("call {}: INFO for leg {} not sent (no such answered leg)", id, legId);
             return;
         }
-        to.send(new LegSignal.Info("n" + (++txns), contentType, body));
+        relay.nodeInfo(to, contentType, body);
     }
 
     void legLost(CallLeg leg, String reason) {
