@@ -50,12 +50,8 @@ final class Call {
     private volatile CallLeg caller;
     private final Party callerParty;
     private final List<CallLeg> callees = new CopyOnWriteArrayList<>();
-    /** Originated calls only: the request, the legs of the first party once it answered, the talk-time timer. */
-    private final Originate originate;
-    private final List<CallLeg> firstLegs = new CopyOnWriteArrayList<>();
-    private volatile CallLeg origin;
-    private boolean bridging;
-    private Future<?> limitTimer;
+    /** Originated calls only, else null. */
+    private final Origination origination;
     private final List<Integer> failures = new ArrayList<>();
     private final AtomicInteger legNumbers = new AtomicInteger();
     private volatile Party callee;
@@ -82,7 +78,6 @@ final class Call {
 
     private Call(CallManager manager, String id, Leg callerLeg, Aor destination, String offer, int hops,
                  Instant started, Originate originate) {
-        this.originate = originate;
         this.manager = manager;
         this.id = id;
         this.executor = manager.serialExecutor();
@@ -96,9 +91,7 @@ final class Call {
         this.callerParty = callerLeg.party();
         this.caller = new CallLeg(this, nextLegId(), CallLeg.Role.CALLER, callerLeg, null, callerLeg.adapter(),
                 callerLeg.party());
-        if (originate != null) {
-            this.origin = caller;
-        }
+        this.origination = originate == null ? null : new Origination(originate, caller);
     }
 
     String id() {
@@ -115,6 +108,11 @@ final class Call {
 
     private String nextLegId() {
         return id + "." + legNumbers.incrementAndGet();
+    }
+
+    /** True while an originated call's second party is called: its first party has answered. */
+    private boolean bridging() {
+        return origination != null && origination.bridging();
     }
 
     // --- routing -------------------------------------------------------------------------------------------------
@@ -154,17 +152,9 @@ final class Call {
             failCall(mediaRefused ? 503 : 480, mediaRefused ? "failed" : "unavailable", "system");
             return;
         }
-        long ring = originate != null && originate.ringSeconds() > 0 ? originate.ringSeconds() * 1000L
-                : manager.settings().ringTimeoutMillis();
+        long configured = manager.settings().ringTimeoutMillis();
+        long ring = origination == null ? configured : origination.ringMillis(configured);
         ringTimer = manager.schedule(() -> execute(this::ringTimeout), ring);
-    }
-
-    /** Extension headers for the legs rung now: an originated call's first or second party's, else none. */
-    private java.util.Map<String, String> legHeaders() {
-        if (originate == null) {
-            return java.util.Map.of();
-        }
-        return bridging ? originate.secondHeaders() : originate.firstHeaders();
     }
 
     private void ring(Binding binding) {
@@ -183,7 +173,8 @@ final class Call {
             return;
         }
         try {
-            Leg created = factory.create(binding, callerParty, callee, leg, legHeaders());
+            Leg created = factory.create(binding, callerParty, callee, leg,
+                    origination == null ? Map.of() : origination.legHeaders());
             if (created == null) {
                 return;
             }
@@ -205,7 +196,7 @@ final class Call {
         if (from.done() || state == State.ENDED) {
             return;
         }
-        if (from == origin) {
+        if (origination != null && from == origination.origin()) {
             return; // the node's own side of an originated call says nothing
         }
         if (from == caller) {
@@ -220,7 +211,7 @@ final class Call {
         if (giveUp && state != State.ANSWERED) {
             cancelCallees(0, "");
             finishLeg(caller, "cancelled");
-            end(487, "cancelled", "caller", bridging ? null : new LegSignal.Reject(487, Outcome.phrase(487)));
+            end(487, "cancelled", "caller", bridging() ? null : new LegSignal.Reject(487, Outcome.phrase(487)));
         } else if (s instanceof LegSignal.Hangup h) {
             winner.send(new LegSignal.Hangup(h.cause(), h.text()));
             finishLeg(winner, "answered");
@@ -238,14 +229,14 @@ final class Call {
         if (s instanceof LegSignal.Progress p) {
             if (state == State.RINGING) {
                 from.state("ringing");
-                if (!bridging) {
+                if (!bridging()) {
                     caller.state("ringing");
                 }
                 if (!ringingPosted) {
                     ringingPosted = true;
                     manager.ringing(this);
                 }
-                if (!bridging) { // the first party of an originated call has answered already: no early media to it
+                if (!bridging()) { // the first party of an originated call has answered already: no early media to it
                     caller.send(new LegSignal.Progress(p.code(), p.reason(),
                             media.sdp(from, caller, MediaHook.Kind.ANSWER, p.sdp())));
                 }
@@ -278,7 +269,7 @@ final class Call {
             return;
         }
         cancelTimer();
-        if (originate != null && !bridging) {
+        if (origination != null && !origination.bridging()) {
             bridge(from, a);
             return;
         }
@@ -293,15 +284,12 @@ final class Call {
                 finishLeg(other, "completed elsewhere");
             }
         }
-        if (bridging) {
+        if (bridging()) {
             // both parties of an originated call answered: the media engine learns the second one's answer and pairs
             // the two endpoints; the second party gets its ACK from here, the first one has had its own
             media.sdp(from, caller, MediaHook.Kind.ANSWER, a.sdp());
             from.send(new LegSignal.Confirm(null));
-            if (originate.maxSeconds() > 0) {
-                limitTimer = manager.schedule(() -> execute(() -> hangup(Originate.TIME_LIMIT)),
-                        originate.maxSeconds() * 1000L);
-            }
+            origination.startTimeLimit(manager, this);
         } else {
             caller.send(new LegSignal.Answer(media.sdp(from, caller,
                     offer == null ? MediaHook.Kind.OFFER : MediaHook.Kind.ANSWER, a.sdp())));
@@ -324,17 +312,15 @@ final class Call {
         media.sdp(first, caller, MediaHook.Kind.ANSWER, a.sdp()); // the media engine learns the first party's answer
         first.send(new LegSignal.Confirm(null));
         first.state("answered");
-        finishLeg(origin, "bridged");
-        firstLegs.addAll(callees);
+        finishLeg(origination.origin(), "bridged");
+        destination = origination.bridge(callees);
         callees.clear();
         failures.clear();
-        bridging = true;
         caller = first;
         offer = a.sdp();
-        destination = originate.second();
         callee = Party.of(destination);
         state = State.ROUTING;
-        LOG.debug("call {}: {} answered, calling {}", id, originate.first(), destination);
+        LOG.debug("call {}: {} answered, calling {}", id, origination.request().first(), destination);
         route();
     }
 
@@ -472,11 +458,10 @@ final class Call {
             return;
         }
         cancelTimer();
-        if (limitTimer != null) {
-            limitTimer.cancel(false);
-            limitTimer = null;
+        if (origination != null) {
+            origination.stopTimeLimit();
         }
-        if (bridging && toCaller instanceof LegSignal.Reject r) {
+        if (bridging() && toCaller instanceof LegSignal.Reject r) {
             toCaller = new LegSignal.Hangup(0, r.reason()); // the first party of an originated call has answered
         }
         if (toCaller != null) {
@@ -486,17 +471,16 @@ final class Call {
             finishLeg(l, "ended");
         }
         state = State.ENDED;
-        CallLeg o = origin;
-        if (o != null) {
-            finishLeg(o, "ended");
+        if (origination != null) {
+            finishLeg(origination.origin(), "ended");
         }
         // the engine's last statistics of every leg it still holds, taken as it releases the call's ports
         Map<String, CallRecord.LegMedia> stats = media.releaseCall();
         legs(caller, l -> l.media(stats.get(l.id())));
         List<CallRecord.LegRecord> legs = new ArrayList<>();
         legs(caller, l -> legs.add(l.record()));
-        String from = originate != null ? originate.first().toString() : callerParty.label();
-        String to = originate != null ? originate.second().toString() : callee.label();
+        String from = origination != null ? origination.request().first().toString() : callerParty.label();
+        String to = origination != null ? origination.request().second().toString() : callee.label();
         CallRecord record = new CallRecord(id, from, to, legs, started, answered, manager.now(), reason, endedBy, code);
         manager.ended(this, record);
     }
@@ -513,10 +497,8 @@ final class Call {
 
     /** Every leg in order: the caller (an originated call: the node's side, then the first party's legs), callees. */
     private void legs(CallLeg currentCaller, java.util.function.Consumer<CallLeg> to) {
-        CallLeg o = origin;
-        if (o != null) {
-            to.accept(o);
-            firstLegs.forEach(to);
+        if (origination != null) {
+            origination.callerLegs(to);
         } else {
             to.accept(currentCaller);
         }
