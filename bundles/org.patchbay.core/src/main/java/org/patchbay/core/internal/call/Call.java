@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.patchbay.api.call.CallInfo;
 import org.patchbay.api.call.CallRecord;
 import org.patchbay.api.call.Leg;
-import org.patchbay.api.call.LegFactory;
 import org.patchbay.api.call.LegSignal;
 import org.patchbay.api.call.Originate;
 import org.patchbay.api.call.Party;
@@ -21,7 +19,6 @@ import org.patchbay.api.identity.Aor;
 import org.patchbay.api.identity.User;
 import org.patchbay.api.location.Binding;
 import org.patchbay.api.media.MediaHook;
-import org.patchbay.api.media.MediaUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +46,9 @@ final class Call {
     private final CallMedia media;
     private volatile CallLeg caller;
     private final Party callerParty;
-    private final List<CallLeg> callees = new CopyOnWriteArrayList<>();
+    private final Forks callees;
     /** Originated calls only, else null. */
     private final Origination origination;
-    private final List<Integer> failures = new ArrayList<>();
     private final AtomicInteger legNumbers = new AtomicInteger();
     private volatile Party callee;
     private volatile State state = State.ROUTING;
@@ -61,7 +57,6 @@ final class Call {
     private CallLeg winner;
     private Future<?> ringTimer;
     private final MidSessionRelay relay;
-    private boolean mediaRefused;
 
     Call(CallManager manager, String id, Leg callerLeg, Aor destination, String offer, int hops, Instant started) {
         this(manager, id, callerLeg, destination, offer, hops, started, null);
@@ -89,6 +84,7 @@ final class Call {
         this.relay = new MidSessionRelay(media);
         this.callee = Party.of(destination);
         this.callerParty = callerLeg.party();
+        this.callees = new Forks(this, manager, media, callerParty, hops);
         this.caller = new CallLeg(this, nextLegId(), CallLeg.Role.CALLER, callerLeg, null, callerLeg.adapter(),
                 callerLeg.party());
         this.origination = originate == null ? null : new Origination(originate, caller);
@@ -106,7 +102,7 @@ final class Call {
         executor.execute(task);
     }
 
-    private String nextLegId() {
+    String nextLegId() {
         return id + "." + legNumbers.incrementAndGet();
     }
 
@@ -146,48 +142,16 @@ final class Call {
         }
         state = State.RINGING;
         for (Binding b : bindings) {
-            ring(b);
+            callees.ring(b, caller, callee, offer, origination == null ? Map.of() : origination.legHeaders());
         }
         if (callees.isEmpty()) {
-            failCall(mediaRefused ? 503 : 480, mediaRefused ? "failed" : "unavailable", "system");
+            boolean noMedia = callees.mediaRefused();
+            failCall(noMedia ? 503 : 480, noMedia ? "failed" : "unavailable", "system");
             return;
         }
         long configured = manager.settings().ringTimeoutMillis();
         long ring = origination == null ? configured : origination.ringMillis(configured);
         ringTimer = manager.schedule(() -> execute(this::ringTimeout), ring);
-    }
-
-    private void ring(Binding binding) {
-        LegFactory factory = manager.factory(binding.adapter());
-        if (factory == null) {
-            LOG.warn("call {}: no leg factory for adapter '{}' of {}; skipped", id, binding.adapter(), binding.contact());
-            return;
-        }
-        CallLeg leg = new CallLeg(this, nextLegId(), CallLeg.Role.CALLEE, null, binding, binding.adapter(), callee);
-        String connectSdp;
-        try {
-            connectSdp = media.strictSdp(caller, leg, MediaHook.Kind.OFFER, offer);
-        } catch (MediaUnavailableException e) {
-            LOG.warn("call {}: no media for a leg to {}: {}; skipped", id, binding.contact(), e.getMessage());
-            mediaRefused = true;
-            return;
-        }
-        try {
-            Leg created = factory.create(binding, callerParty, callee, leg,
-                    origination == null ? Map.of() : origination.legHeaders());
-            if (created == null) {
-                return;
-            }
-            leg.attach(created);
-        } catch (RuntimeException e) {
-            LOG.warn("call {}: adapter '{}' could not create a leg to {}: {}", id, binding.adapter(), binding.contact(),
-                    e.toString());
-            return;
-        }
-        callees.add(leg);
-        manager.legStarted();
-        leg.state("connecting");
-        leg.send(new LegSignal.Connect(connectSdp, hops - 1));
     }
 
     // --- signals from legs ---------------------------------------------------------------------------------------
@@ -247,7 +211,7 @@ final class Call {
             // reject.status.map: e.g. the Exotel WebSDK's "480 4001" (busy in another call) counts as 486
             int code = manager.settings().rejectMap().map(r.code(), r.reason());
             finishLeg(from, code == 486 || code == 600 ? "busy" : "rejected " + code);
-            failures.add(code);
+            callees.failed(code);
             allFailed();
         } else if (s instanceof LegSignal.Hangup h) {
             if (from == winner) {
@@ -313,9 +277,8 @@ final class Call {
         first.send(new LegSignal.Confirm(null));
         first.state("answered");
         finishLeg(origination.origin(), "bridged");
-        destination = origination.bridge(callees);
+        destination = origination.bridge(callees.legs());
         callees.clear();
-        failures.clear();
         caller = first;
         offer = a.sdp();
         callee = Party.of(destination);
@@ -325,11 +288,11 @@ final class Call {
     }
 
     private void allFailed() {
-        if (state != State.RINGING || callees.stream().anyMatch(l -> !l.done())) {
+        if (state != State.RINGING || callees.ringing()) {
             return;
         }
-        int code = Outcome.select(failures);
-        failCall(code, Outcome.reason(code), failures.stream().allMatch(c -> c == 408) ? "system" : "callee");
+        int code = callees.outcome();
+        failCall(code, Outcome.reason(code), callees.allTimedOut() ? "system" : "callee");
     }
 
     /** Re-INVITE/UPDATE and INFO, and their answers, between the two legs of an answered call. */
@@ -374,7 +337,7 @@ final class Call {
             end(200, "lost", "callee", null);
         } else {
             finishLeg(leg, "lost: " + reason);
-            failures.add(408);
+            callees.failed(408);
             allFailed();
         }
     }
