@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
-import java.lang.annotation.Annotation;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -57,22 +56,20 @@ class CallManagerTest {
     private CallManager manager;
     private final Map<Aor, List<Binding>> bindings = new ConcurrentHashMap<>();
     private final List<FakeLeg> created = new CopyOnWriteArrayList<>();
-    private int ringSeconds = 60;
     private LegFactory factory;
 
     @BeforeEach
     void setUp() throws Exception {
         bindings.put(BOB, List.of(binding(BOB, "sip:bob@127.0.0.1:5071")));
         bindings.put(ALICE, List.of(binding(ALICE, "sip:alice@127.0.0.1:5070")));
-        manager = start(ringSeconds);
+        manager = start(TestCallsConfig.DEFAULTS);
     }
 
-    private CallManager start(int ringTimeout) throws Exception {
+    private CallManager start(CallManager.Config config) throws Exception {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:file:" + dir.resolve("db" + ThreadLocalRandom.current().nextInt()) + ";DB_CLOSE_DELAY=-1");
         migrate(ds);
-        CallManager m = new CallManager(new Users(ALICE, BOB, CAROL), new CdrStore(ds), Clock.systemUTC(),
-                config(ringTimeout, 480));
+        CallManager m = new CallManager(new Users(ALICE, BOB, CAROL), new CdrStore(ds), Clock.systemUTC(), config);
         m.bindLocation(new Locations());
         factory = new LegFactory() {
             @Override
@@ -279,7 +276,7 @@ class CallManagerTest {
     @Test
     void ringTimeoutCancelsAndAnswers480() throws Exception {
         manager.deactivate();
-        manager = start(1);
+        manager = start(TestCallsConfig.DEFAULTS.ringSeconds(1));
         FakeLeg alice = caller();
         LegControl a = manager.place(alice, BOB, OFFER, 70);
         FakeLeg bob = callee(0);
@@ -437,12 +434,7 @@ class CallManagerTest {
         bindings.put(BOB, List.of(binding(BOB, "sip:bob@127.0.0.1:5071"), binding(BOB, "sip:bob@127.0.0.1:5072"),
                 binding(BOB, "sip:bob@127.0.0.1:5073")));
         List<String> releases = new CopyOnWriteArrayList<>();
-        manager.bindMedia(new MediaHook() {
-            @Override
-            public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
-                return sdp;
-            }
-
+        manager.bindMedia(new PassThroughHook() {
             @Override
             public void release(String callId) {
                 throw new AssertionError("the core calls releaseCall");
@@ -504,7 +496,7 @@ class CallManagerTest {
                 null, 0, "reg", 1, "fake", "wss", new InetSocketAddress("127.0.0.1", 5072), "flow-1", List.of(), "", -1,
                 now, now.plusSeconds(3600))));
         List<String> seen = new CopyOnWriteArrayList<>();
-        manager.bindMedia(new MediaHook() {
+        manager.bindMedia(new PassThroughHook() {
             @Override
             public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
                 throw new AssertionError("the core calls the variant with the profile");
@@ -514,10 +506,6 @@ class CallManagerTest {
             public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp, Profile profile) {
                 seen.add(kind + " " + profile);
                 return sdp;
-            }
-
-            @Override
-            public void release(String callId) {
             }
         });
         FakeLeg alice = caller();
@@ -552,21 +540,12 @@ class CallManagerTest {
     @Test
     void infoDtmfTakenByTheMediaEngineIsAnsweredHereOtherInfoIsRelayed() {
         List<String> digits = new CopyOnWriteArrayList<>();
-        manager.bindMedia(new MediaHook() {
-            @Override
-            public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
-                return sdp;
-            }
-
+        manager.bindMedia(new PassThroughHook() {
             @Override
             public boolean dtmf(String callId, String fromLeg, String toLeg, char digit, int durationMillis) {
                 digits.add(fromLeg.substring(callId.length()) + ">" + toLeg.substring(callId.length()) + " " + digit
                         + " " + durationMillis);
                 return digit != '9';
-            }
-
-            @Override
-            public void release(String callId) {
             }
         });
         FakeLeg alice = caller();
@@ -590,14 +569,10 @@ class CallManagerTest {
 
     @Test
     void noMediaForTheOnlyLegRefusesTheCallWith503() {
-        manager.bindMedia(new MediaHook() {
+        manager.bindMedia(new PassThroughHook() {
             @Override
             public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
                 throw new MediaUnavailableException("no free RTP port pair");
-            }
-
-            @Override
-            public void release(String callId) {
             }
         });
         FakeLeg alice = caller();
@@ -811,40 +786,6 @@ class CallManagerTest {
         Instant now = Instant.now();
         return new Binding(aor, contact, null, 0, "reg", 1, "fake", "udp", new InetSocketAddress("127.0.0.1", 5071), null,
                 List.of(), "", -1, now, now.plusSeconds(3600));
-    }
-
-    static CallManager.Config config(int ringSeconds, int ringCode) {
-        return new CallManager.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return CallManager.Config.class;
-            }
-
-            @Override
-            public int ring_timeout_seconds() {
-                return ringSeconds;
-            }
-
-            @Override
-            public int ring_timeout_code() {
-                return ringCode;
-            }
-
-            @Override
-            public int max_calls() {
-                return 100_000;
-            }
-
-            @Override
-            public int threads() {
-                return 2;
-            }
-
-            @Override
-            public String[] reject_status_map() {
-                return new String[] {"480 4001=486", "bad entry"};
-            }
-        };
     }
 
     private final class Locations implements LocationService {

@@ -55,7 +55,7 @@ class CallMediaTest {
 
     @Test
     void theEngineGetsTheLegsAndTheReceiversProfile() {
-        bound.set(new MediaHook() {
+        bound.set(new PassThroughHook() {
             @Override
             public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
                 throw new AssertionError("the variant with the profile is called");
@@ -69,10 +69,6 @@ class CallMediaTest {
             @Override
             public boolean dtmf(String callId, String fromLeg, String toLeg, char digit, int durationMillis) {
                 return fromLeg.equals("c.1") && toLeg.equals("c.2") && digit == '5' && durationMillis == 160;
-            }
-
-            @Override
-            public void release(String callId) {
             }
 
             @Override

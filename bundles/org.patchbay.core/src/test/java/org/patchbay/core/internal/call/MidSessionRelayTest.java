@@ -16,14 +16,10 @@ class MidSessionRelayTest {
     private final FakeLeg bob = new FakeLeg(new Party(null, "sip:bob@example.com", "Bob"), null);
     private final CallLeg a = leg(alice, "c.1", CallLeg.Role.CALLER);
     private final CallLeg b = leg(bob, "c.2", CallLeg.Role.CALLEE);
-    private final MidSessionRelay relay = new MidSessionRelay(new CallMedia("c", () -> new MediaHook() {
+    private final MidSessionRelay relay = new MidSessionRelay(new CallMedia("c", () -> new PassThroughHook() {
         @Override
         public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
             return kind + " " + fromLeg + ">" + toLeg + " " + sdp;
-        }
-
-        @Override
-        public void release(String callId) {
         }
     }));
 
@@ -75,19 +71,10 @@ class MidSessionRelayTest {
 
     @Test
     void dtmfTheMediaEngineSendsIsAnsweredHere() {
-        MediaHook engine = new MediaHook() {
-            @Override
-            public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
-                return sdp;
-            }
-
+        MediaHook engine = new PassThroughHook() {
             @Override
             public boolean dtmf(String callId, String fromLeg, String toLeg, char digit, int durationMillis) {
                 return callId.equals("c") && fromLeg.equals("c.1") && toLeg.equals("c.2") && digit == '5';
-            }
-
-            @Override
-            public void release(String callId) {
             }
         };
         MidSessionRelay withEngine = new MidSessionRelay(new CallMedia("c", () -> engine));
