@@ -293,6 +293,59 @@ class CallManagerTest {
     }
 
     @Test
+    void aConfigurationChangeAppliesToTheNextCallsWithoutARestart() {
+        manager.modified(TestCallsConfig.DEFAULTS.ringSeconds(1).ringCode(408).threads(4));
+        FakeLeg alice = caller();
+        LegControl a = manager.place(alice, BOB, OFFER, 70);
+        callee(0).next(LegSignal.Connect.class);
+        assertEquals(408, alice.next(LegSignal.Reject.class).code());
+        assertEquals("no-answer", record(a.callId()).endReason());
+        assertNoLeaks();
+
+        manager.modified(TestCallsConfig.DEFAULTS.maxCalls(1).threads(1));
+        created.clear();
+        FakeLeg first = caller();
+        LegControl f = manager.place(first, BOB, OFFER, 70);
+        callee(0).next(LegSignal.Connect.class);
+        FakeLeg second = caller();
+        manager.place(second, BOB, OFFER, 70);
+        assertEquals(503, second.next(LegSignal.Reject.class).code(), "one live call at most");
+        assertTrue(manager.hangup(f.callId(), "test"));
+        assertEquals(487, first.next(LegSignal.Reject.class).code());
+        assertNoLeaks();
+    }
+
+    @Test
+    void bindingsThatCannotBeRungAreSkippedAndTheOthersRing() {
+        manager.bindFactory(new LegFactory() {
+            @Override
+            public org.patchbay.api.call.Leg create(Binding target, Party caller, Party callee, LegControl control) {
+                throw new IllegalStateException("adapter down");
+            }
+        }, Map.of(LegFactory.ADAPTER, "broken"));
+        bindings.put(BOB, List.of(binding(BOB, "sip:bob@127.0.0.1:5071", "nope"),
+                binding(BOB, "sip:bob@127.0.0.1:5072", "broken"), binding(BOB, "sip:bob@127.0.0.1:5073")));
+        FakeLeg alice = caller();
+        LegControl a = manager.place(alice, BOB, OFFER, 70);
+        FakeLeg bob = callee(0);
+        assertEquals("sip:bob@127.0.0.1:5073", bob.target.contact());
+        assertEquals(69, bob.next(LegSignal.Connect.class).hops());
+        assertEquals(2, manager.call(a.callId()).orElseThrow().legs().size(), "the caller and the one leg rung");
+        bob.send(new LegSignal.Reject(486, "Busy Here"));
+        assertEquals(486, alice.next(LegSignal.Reject.class).code());
+        assertNoLeaks();
+
+        bindings.put(BOB, List.of(binding(BOB, "sip:bob@127.0.0.1:5071", "nope"),
+                binding(BOB, "sip:bob@127.0.0.1:5072", "broken")));
+        FakeLeg alice2 = caller();
+        LegControl a2 = manager.place(alice2, BOB, OFFER, 70);
+        assertEquals(480, alice2.next(LegSignal.Reject.class).code(), "no binding could be rung");
+        assertEquals("unavailable", record(a2.callId()).endReason());
+        assertEquals(1, created.size());
+        assertNoLeaks();
+    }
+
+    @Test
     void callerCancel487() {
         bindings.put(BOB, List.of(binding(BOB, "sip:bob@127.0.0.1:5071"), binding(BOB, "sip:bob@127.0.0.1:5072")));
         FakeLeg alice = caller();
@@ -783,8 +836,12 @@ class CallManagerTest {
     }
 
     private static Binding binding(Aor aor, String contact) {
+        return binding(aor, contact, "fake");
+    }
+
+    private static Binding binding(Aor aor, String contact, String adapter) {
         Instant now = Instant.now();
-        return new Binding(aor, contact, null, 0, "reg", 1, "fake", "udp", new InetSocketAddress("127.0.0.1", 5071), null,
+        return new Binding(aor, contact, null, 0, "reg", 1, adapter, "udp", new InetSocketAddress("127.0.0.1", 5071), null,
                 List.of(), "", -1, now, now.plusSeconds(3600));
     }
 
