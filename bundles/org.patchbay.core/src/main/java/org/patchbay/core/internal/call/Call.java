@@ -23,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One call: the caller's leg, one outgoing leg per binding of the callee, and the rules between them. Every method
- * that changes state runs on the call's own serial executor; the few fields other threads read for listings are
- * volatile.
+ * One call: the caller's leg, one outgoing leg per binding of the callee ({@link Forks}), and the rules between them.
+ * Its media go through {@link CallMedia}, re-INVITE/UPDATE and INFO of the answered call through
+ * {@link MidSessionRelay}, and an originated call keeps what it adds in {@link Origination}. Every method that changes
+ * state runs on the call's own serial executor; the few fields other threads read for listings are volatile.
  */
 final class Call {
     static final int COMPLETED_ELSEWHERE_CAUSE = 200;
