@@ -2,11 +2,9 @@ package org.patchbay.core.internal.call;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.patchbay.api.call.CallInfo;
 import org.patchbay.api.call.CallRecord;
 import org.patchbay.api.call.Leg;
-import org.patchbay.api.call.LegFactory;
 import org.patchbay.api.call.LegSignal;
 import org.patchbay.api.call.Originate;
 import org.patchbay.api.call.Party;
@@ -22,14 +19,14 @@ import org.patchbay.api.identity.Aor;
 import org.patchbay.api.identity.User;
 import org.patchbay.api.location.Binding;
 import org.patchbay.api.media.MediaHook;
-import org.patchbay.api.media.MediaUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One call: the caller's leg, one outgoing leg per binding of the callee, and the rules between them. Every method
- * that changes state runs on the call's own serial executor; the few fields other threads read for listings are
- * volatile.
+ * One call: the caller's leg, one outgoing leg per binding of the callee ({@link Forks}), and the rules between them.
+ * Its media go through {@link CallMedia}, re-INVITE/UPDATE and INFO of the answered call through
+ * {@link MidSessionRelay}, and an originated call keeps what it adds in {@link Origination}. Every method that changes
+ * state runs on the call's own serial executor; the few fields other threads read for listings are volatile.
  */
 final class Call {
     static final int COMPLETED_ELSEWHERE_CAUSE = 200;
@@ -47,16 +44,12 @@ final class Call {
     private String offer;
     private final int hops;
     private final Instant started;
+    private final CallMedia media;
     private volatile CallLeg caller;
     private final Party callerParty;
-    private final List<CallLeg> callees = new CopyOnWriteArrayList<>();
-    /** Originated calls only: the request, the legs of the first party once it answered, the talk-time timer. */
-    private final Originate originate;
-    private final List<CallLeg> firstLegs = new CopyOnWriteArrayList<>();
-    private volatile CallLeg origin;
-    private boolean bridging;
-    private Future<?> limitTimer;
-    private final List<Integer> failures = new ArrayList<>();
+    private final Forks callees;
+    /** Originated calls only, else null. */
+    private final Origination origination;
     private final AtomicInteger legNumbers = new AtomicInteger();
     private volatile Party callee;
     private volatile State state = State.ROUTING;
@@ -64,17 +57,7 @@ final class Call {
     private boolean ringingPosted;
     private CallLeg winner;
     private Future<?> ringTimer;
-    private PendingModify modify;
-    private final Map<String, Pending> infos = new HashMap<>();
-    private int txns;
-    private boolean mediaRefused;
-
-    /** A Modify on its way: who sent it, with which txn, and the txn the other side answers. */
-    private record PendingModify(CallLeg from, String fromTxn, String toTxn) {
-    }
-
-    private record Pending(CallLeg from, String fromTxn) {
-    }
+    private final MidSessionRelay relay;
 
     Call(CallManager manager, String id, Leg callerLeg, Aor destination, String offer, int hops, Instant started) {
         this(manager, id, callerLeg, destination, offer, hops, started, null);
@@ -91,7 +74,6 @@ final class Call {
 
     private Call(CallManager manager, String id, Leg callerLeg, Aor destination, String offer, int hops,
                  Instant started, Originate originate) {
-        this.originate = originate;
         this.manager = manager;
         this.id = id;
         this.executor = manager.serialExecutor();
@@ -99,13 +81,14 @@ final class Call {
         this.offer = offer;
         this.hops = hops;
         this.started = started;
+        this.media = new CallMedia(id, manager::mediaHook);
+        this.relay = new MidSessionRelay(media);
         this.callee = Party.of(destination);
         this.callerParty = callerLeg.party();
+        this.callees = new Forks(this, manager, media, callerParty, hops);
         this.caller = new CallLeg(this, nextLegId(), CallLeg.Role.CALLER, callerLeg, null, callerLeg.adapter(),
                 callerLeg.party());
-        if (originate != null) {
-            this.origin = caller;
-        }
+        this.origination = originate == null ? null : new Origination(originate, caller);
     }
 
     String id() {
@@ -120,8 +103,13 @@ final class Call {
         executor.execute(task);
     }
 
-    private String nextLegId() {
+    String nextLegId() {
         return id + "." + legNumbers.incrementAndGet();
+    }
+
+    /** True while an originated call's second party is called: its first party has answered. */
+    private boolean bridging() {
+        return origination != null && origination.bridging();
     }
 
     // --- routing -------------------------------------------------------------------------------------------------
@@ -155,55 +143,16 @@ final class Call {
         }
         state = State.RINGING;
         for (Binding b : bindings) {
-            ring(b);
+            callees.ring(b, caller, callee, offer, origination == null ? Map.of() : origination.legHeaders());
         }
         if (callees.isEmpty()) {
-            failCall(mediaRefused ? 503 : 480, mediaRefused ? "failed" : "unavailable", "system");
+            boolean noMedia = callees.mediaRefused();
+            failCall(noMedia ? 503 : 480, noMedia ? "failed" : "unavailable", "system");
             return;
         }
-        long ring = originate != null && originate.ringSeconds() > 0 ? originate.ringSeconds() * 1000L
-                : manager.ringTimeoutMillis();
+        long configured = manager.settings().ringTimeoutMillis();
+        long ring = origination == null ? configured : origination.ringMillis(configured);
         ringTimer = manager.schedule(() -> execute(this::ringTimeout), ring);
-    }
-
-    /** Extension headers for the legs rung now: an originated call's first or second party's, else none. */
-    private java.util.Map<String, String> legHeaders() {
-        if (originate == null) {
-            return java.util.Map.of();
-        }
-        return bridging ? originate.secondHeaders() : originate.firstHeaders();
-    }
-
-    private void ring(Binding binding) {
-        LegFactory factory = manager.factory(binding.adapter());
-        if (factory == null) {
-            LOG.warn("call {}: no leg factory for adapter '{}' of {}; skipped", id, binding.adapter(), binding.contact());
-            return;
-        }
-        CallLeg leg = new CallLeg(this, nextLegId(), CallLeg.Role.CALLEE, null, binding, binding.adapter(), callee);
-        String connectSdp;
-        try {
-            connectSdp = strictSdp(caller, leg, MediaHook.Kind.OFFER, offer);
-        } catch (MediaUnavailableException e) {
-            LOG.warn("call {}: no media for a leg to {}: {}; skipped", id, binding.contact(), e.getMessage());
-            mediaRefused = true;
-            return;
-        }
-        try {
-            Leg created = factory.create(binding, callerParty, callee, leg, legHeaders());
-            if (created == null) {
-                return;
-            }
-            leg.attach(created);
-        } catch (RuntimeException e) {
-            LOG.warn("call {}: adapter '{}' could not create a leg to {}: {}", id, binding.adapter(), binding.contact(),
-                    e.toString());
-            return;
-        }
-        callees.add(leg);
-        manager.legStarted();
-        leg.state("connecting");
-        leg.send(new LegSignal.Connect(connectSdp, hops - 1));
     }
 
     // --- signals from legs ---------------------------------------------------------------------------------------
@@ -212,7 +161,7 @@ final class Call {
         if (from.done() || state == State.ENDED) {
             return;
         }
-        if (from == origin) {
+        if (origination != null && from == origination.origin()) {
             return; // the node's own side of an originated call says nothing
         }
         if (from == caller) {
@@ -227,14 +176,14 @@ final class Call {
         if (giveUp && state != State.ANSWERED) {
             cancelCallees(0, "");
             finishLeg(caller, "cancelled");
-            end(487, "cancelled", "caller", bridging ? null : new LegSignal.Reject(487, Outcome.phrase(487)));
+            end(487, "cancelled", "caller", bridging() ? null : new LegSignal.Reject(487, Outcome.phrase(487)));
         } else if (s instanceof LegSignal.Hangup h) {
             winner.send(new LegSignal.Hangup(h.cause(), h.text()));
             finishLeg(winner, "answered");
             finishLeg(caller, "hung up");
             end(200, "normal", "caller", null);
         } else if (s instanceof LegSignal.Confirm c && winner != null) {
-            winner.send(new LegSignal.Confirm(sdp(caller, winner, MediaHook.Kind.ANSWER, c.sdp())));
+            winner.send(new LegSignal.Confirm(media.sdp(caller, winner, MediaHook.Kind.ANSWER, c.sdp())));
         } else if (!(s instanceof LegSignal.Cancel)) {
             // a CANCEL that crossed the answer changes nothing (RFC 3261 §9.2)
             midSession(caller, s);
@@ -245,25 +194,25 @@ final class Call {
         if (s instanceof LegSignal.Progress p) {
             if (state == State.RINGING) {
                 from.state("ringing");
-                if (!bridging) {
+                if (!bridging()) {
                     caller.state("ringing");
                 }
                 if (!ringingPosted) {
                     ringingPosted = true;
                     manager.ringing(this);
                 }
-                if (!bridging) { // the first party of an originated call has answered already: no early media to it
+                if (!bridging()) { // the first party of an originated call has answered already: no early media to it
                     caller.send(new LegSignal.Progress(p.code(), p.reason(),
-                            sdp(from, caller, MediaHook.Kind.ANSWER, p.sdp())));
+                            media.sdp(from, caller, MediaHook.Kind.ANSWER, p.sdp())));
                 }
             }
         } else if (s instanceof LegSignal.Answer a) {
             answer(from, a);
         } else if (s instanceof LegSignal.Reject r) {
             // reject.status.map: e.g. the Exotel WebSDK's "480 4001" (busy in another call) counts as 486
-            int code = manager.rejectCode(r.code(), r.reason());
+            int code = manager.settings().rejectMap().map(r.code(), r.reason());
             finishLeg(from, code == 486 || code == 600 ? "busy" : "rejected " + code);
-            failures.add(code);
+            callees.failed(code);
             allFailed();
         } else if (s instanceof LegSignal.Hangup h) {
             if (from == winner) {
@@ -285,7 +234,7 @@ final class Call {
             return;
         }
         cancelTimer();
-        if (originate != null && !bridging) {
+        if (origination != null && !origination.bridging()) {
             bridge(from, a);
             return;
         }
@@ -300,17 +249,14 @@ final class Call {
                 finishLeg(other, "completed elsewhere");
             }
         }
-        if (bridging) {
+        if (bridging()) {
             // both parties of an originated call answered: the media engine learns the second one's answer and pairs
             // the two endpoints; the second party gets its ACK from here, the first one has had its own
-            sdp(from, caller, MediaHook.Kind.ANSWER, a.sdp());
+            media.sdp(from, caller, MediaHook.Kind.ANSWER, a.sdp());
             from.send(new LegSignal.Confirm(null));
-            if (originate.maxSeconds() > 0) {
-                limitTimer = manager.schedule(() -> execute(() -> hangup(Originate.TIME_LIMIT)),
-                        originate.maxSeconds() * 1000L);
-            }
+            origination.startTimeLimit(manager, this);
         } else {
-            caller.send(new LegSignal.Answer(sdp(from, caller,
+            caller.send(new LegSignal.Answer(media.sdp(from, caller,
                     offer == null ? MediaHook.Kind.OFFER : MediaHook.Kind.ANSWER, a.sdp())));
         }
         manager.answered(this);
@@ -328,73 +274,36 @@ final class Call {
                 finishLeg(other, "completed elsewhere");
             }
         }
-        sdp(first, caller, MediaHook.Kind.ANSWER, a.sdp()); // the media engine learns the first party's answer
+        media.sdp(first, caller, MediaHook.Kind.ANSWER, a.sdp()); // the media engine learns the first party's answer
         first.send(new LegSignal.Confirm(null));
         first.state("answered");
-        finishLeg(origin, "bridged");
-        firstLegs.addAll(callees);
+        finishLeg(origination.origin(), "bridged");
+        destination = origination.bridge(callees.legs());
         callees.clear();
-        failures.clear();
-        bridging = true;
         caller = first;
         offer = a.sdp();
-        destination = originate.second();
         callee = Party.of(destination);
         state = State.ROUTING;
-        LOG.debug("call {}: {} answered, calling {}", id, originate.first(), destination);
+        LOG.debug("call {}: {} answered, calling {}", id, origination.request().first(), destination);
         route();
     }
 
     private void allFailed() {
-        if (state != State.RINGING || callees.stream().anyMatch(l -> !l.done())) {
+        if (state != State.RINGING || callees.ringing()) {
             return;
         }
-        int code = Outcome.select(failures);
-        failCall(code, Outcome.reason(code), failures.stream().allMatch(c -> c == 408) ? "system" : "callee");
+        int code = callees.outcome();
+        failCall(code, Outcome.reason(code), callees.allTimedOut() ? "system" : "callee");
     }
 
     /** Re-INVITE/UPDATE and INFO, and their answers, between the two legs of an answered call. */
     private void midSession(CallLeg from, LegSignal s) {
-        CallLeg to = from == caller ? winner : caller;
-        if (state != State.ANSWERED || to == null) {
-            if (s instanceof LegSignal.Modify m) {
-                from.send(new LegSignal.ModifyResult(m.txn(), 491, Outcome.phrase(491), null));
-            } else if (s instanceof LegSignal.Info i) {
-                from.send(new LegSignal.InfoResult(i.txn(), 481, "Call Does Not Exist"));
-            }
-            return;
-        }
-        if (s instanceof LegSignal.Modify m) {
-            if (modify != null) {
-                from.send(new LegSignal.ModifyResult(m.txn(), 491, Outcome.phrase(491), null));
-                return;
-            }
-            String txn = "m" + (++txns);
-            modify = new PendingModify(from, m.txn(), txn);
-            to.send(new LegSignal.Modify(txn, m.kind(), sdp(from, to, MediaHook.Kind.OFFER, m.sdp())));
-        } else if (s instanceof LegSignal.ModifyResult r) {
-            PendingModify p = modify;
-            if (p != null && p.toTxn().equals(r.txn()) && p.from() != from) {
-                modify = null;
-                p.from().send(new LegSignal.ModifyResult(p.fromTxn(), r.code(), r.reason(),
-                        sdp(from, p.from(), MediaHook.Kind.ANSWER, r.sdp())));
-            }
-        } else if (s instanceof LegSignal.Info i) {
-            if (manager.dtmf(id, from.id(), to.id(), i)) {
-                from.send(new LegSignal.InfoResult(i.txn(), 200, "OK")); // sent as RFC 4733 by the media engine
-                return;
-            }
-            String txn = "i" + (++txns);
-            infos.put(txn, new Pending(from, i.txn()));
-            to.send(new LegSignal.Info(txn, i.contentType(), i.body()));
-        } else if (s instanceof LegSignal.InfoResult r) {
-            Pending p = infos.remove(r.txn());
-            if (p != null && p.from() != from) {
-                p.from().send(new LegSignal.InfoResult(p.fromTxn(), r.code(), r.reason()));
-            }
-        } else if (s instanceof LegSignal.Confirm c && from == winner) {
+        CallLeg to = state != State.ANSWERED ? null : from == caller ? winner : caller;
+        if (s instanceof LegSignal.Confirm c && to != null && from == winner) {
             // ACK from the callee side never happens in SIP; other protocols may confirm a late offer this way
-            caller.send(new LegSignal.Confirm(sdp(from, caller, MediaHook.Kind.ANSWER, c.sdp())));
+            caller.send(new LegSignal.Confirm(media.sdp(from, caller, MediaHook.Kind.ANSWER, c.sdp())));
+        } else {
+            relay.relay(from, to, s);
         }
     }
 
@@ -405,7 +314,7 @@ final class Call {
             LOG.debug("call {}: INFO for leg {} not sent (no such answered leg)", id, legId);
             return;
         }
-        to.send(new LegSignal.Info("n" + (++txns), contentType, body));
+        relay.nodeInfo(to, contentType, body);
     }
 
     void legLost(CallLeg leg, String reason) {
@@ -429,7 +338,7 @@ final class Call {
             end(200, "lost", "callee", null);
         } else {
             finishLeg(leg, "lost: " + reason);
-            failures.add(408);
+            callees.failed(408);
             allFailed();
         }
     }
@@ -440,7 +349,7 @@ final class Call {
         }
         LOG.debug("call {}: no answer within the ring timeout", id);
         cancelCallees(0, "no answer");
-        int code = manager.ringTimeoutCode();
+        int code = manager.settings().ringTimeoutCode();
         finishLeg(caller, "no answer");
         end(code, "no-answer", "system", new LegSignal.Reject(code, code == 480 ? "No Answer" : Outcome.phrase(code)));
     }
@@ -503,7 +412,7 @@ final class Call {
         if (leg.finish(outcome) && leg.role() == CallLeg.Role.CALLEE) {
             manager.legEnded();
             if (leg != winner) {
-                leg.media(manager.releaseLegMedia(id, leg.id())); // a losing fork: its ports go back now
+                leg.media(media.releaseLeg(leg.id())); // a losing fork: its ports go back now
             }
         }
     }
@@ -513,11 +422,10 @@ final class Call {
             return;
         }
         cancelTimer();
-        if (limitTimer != null) {
-            limitTimer.cancel(false);
-            limitTimer = null;
+        if (origination != null) {
+            origination.stopTimeLimit();
         }
-        if (bridging && toCaller instanceof LegSignal.Reject r) {
+        if (bridging() && toCaller instanceof LegSignal.Reject r) {
             toCaller = new LegSignal.Hangup(0, r.reason()); // the first party of an originated call has answered
         }
         if (toCaller != null) {
@@ -527,17 +435,16 @@ final class Call {
             finishLeg(l, "ended");
         }
         state = State.ENDED;
-        CallLeg o = origin;
-        if (o != null) {
-            finishLeg(o, "ended");
+        if (origination != null) {
+            finishLeg(origination.origin(), "ended");
         }
         // the engine's last statistics of every leg it still holds, taken as it releases the call's ports
-        Map<String, CallRecord.LegMedia> media = manager.releaseCallMedia(id);
-        legs(caller, l -> l.media(media.get(l.id())));
+        Map<String, CallRecord.LegMedia> stats = media.releaseCall();
+        legs(caller, l -> l.media(stats.get(l.id())));
         List<CallRecord.LegRecord> legs = new ArrayList<>();
         legs(caller, l -> legs.add(l.record()));
-        String from = originate != null ? originate.first().toString() : callerParty.label();
-        String to = originate != null ? originate.second().toString() : callee.label();
+        String from = origination != null ? origination.request().first().toString() : callerParty.label();
+        String to = origination != null ? origination.request().second().toString() : callee.label();
         CallRecord record = new CallRecord(id, from, to, legs, started, answered, manager.now(), reason, endedBy, code);
         manager.ended(this, record);
     }
@@ -550,28 +457,12 @@ final class Call {
         }
     }
 
-    /** The SDP {@code to} receives; when the media engine has no endpoint for it, the SDP passes unanchored. */
-    private String sdp(CallLeg from, CallLeg to, MediaHook.Kind kind, String sdp) {
-        try {
-            return strictSdp(from, to, kind, sdp);
-        } catch (MediaUnavailableException e) {
-            LOG.warn("call {}: no media for leg {}: {}; SDP passed unanchored", id, to.id(), e.getMessage());
-            return sdp;
-        }
-    }
-
-    private String strictSdp(CallLeg from, CallLeg to, MediaHook.Kind kind, String sdp) {
-        return sdp == null ? null : manager.media(id, from.id(), to.id(), kind, sdp, to.mediaProfile());
-    }
-
     // --- listings ---------------------------------------------------------------------------------------------------
 
     /** Every leg in order: the caller (an originated call: the node's side, then the first party's legs), callees. */
     private void legs(CallLeg currentCaller, java.util.function.Consumer<CallLeg> to) {
-        CallLeg o = origin;
-        if (o != null) {
-            to.accept(o);
-            firstLegs.forEach(to);
+        if (origination != null) {
+            origination.callerLegs(to);
         } else {
             to.accept(currentCaller);
         }

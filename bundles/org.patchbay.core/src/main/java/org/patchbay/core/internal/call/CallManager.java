@@ -14,10 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,8 +47,6 @@ import org.patchbay.api.identity.Directory;
 import org.patchbay.api.location.Binding;
 import org.patchbay.api.location.LocationService;
 import org.patchbay.api.media.MediaHook;
-import org.patchbay.api.media.MediaStats;
-import org.patchbay.api.media.MediaUnavailableException;
 import org.patchbay.api.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,8 +93,7 @@ public final class CallManager implements CallService, CallRecords {
     private final CdrStore store;
     private final CdrWriter writer;
     private final Clock clock;
-    private final ThreadPoolExecutor pool;
-    private final ScheduledThreadPoolExecutor timers;
+    private final CallThreads threads;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
     private final Map<String, LegFactory> factories = new ConcurrentHashMap<>();
     private final AtomicInteger liveLegs = new AtomicInteger();
@@ -109,8 +102,7 @@ public final class CallManager implements CallService, CallRecords {
     private volatile LocationService location;
     private volatile MediaHook mediaHook;
     private volatile EventAdmin events;
-    private volatile Config config;
-    private volatile Map<String, Integer> rejectMap;
+    private volatile CallSettings settings;
     private volatile boolean stopping;
 
     @Activate
@@ -131,14 +123,9 @@ public final class CallManager implements CallService, CallRecords {
         this.directory = directory;
         this.store = store;
         this.clock = clock;
-        this.config = config;
-        this.rejectMap = rejectMap(config.reject_status_map());
+        this.settings = CallSettings.of(config);
         this.writer = new CdrWriter(store);
-        int threads = Math.max(1, config.threads());
-        this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                named("pb-call-"));
-        this.timers = new ScheduledThreadPoolExecutor(1, named("pb-call-timer-"));
-        timers.setRemoveOnCancelPolicy(true);
+        this.threads = new CallThreads(settings.threads());
         this.prefix = randomPrefix();
     }
 
@@ -149,16 +136,8 @@ public final class CallManager implements CallService, CallRecords {
 
     @Modified
     void modified(Config newConfig) {
-        this.config = newConfig;
-        this.rejectMap = rejectMap(newConfig.reject_status_map());
-        int threads = Math.max(1, newConfig.threads());
-        if (threads > pool.getMaximumPoolSize()) {
-            pool.setMaximumPoolSize(threads);
-            pool.setCorePoolSize(threads);
-        } else {
-            pool.setCorePoolSize(threads);
-            pool.setMaximumPoolSize(threads);
-        }
+        this.settings = CallSettings.of(newConfig);
+        threads.resize(settings.threads());
     }
 
     /** Ends every live call (BYE/CANCEL/503), waits briefly for that to be sent, writes the records, stops threads. */
@@ -184,14 +163,7 @@ public final class CallManager implements CallService, CallRecords {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        timers.shutdownNow();
-        pool.shutdown();
-        try {
-            pool.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        pool.shutdownNow();
+        threads.shutdown();
         writer.close(10_000);
     }
 
@@ -258,9 +230,9 @@ public final class CallManager implements CallService, CallRecords {
     public LegControl place(Leg callerLeg, Aor destination, String offer, int hops) {
         String id = prefix + Long.toString(sequence.incrementAndGet(), 36);
         Call call = new Call(this, id, callerLeg, destination, offer, hops, now());
-        if (stopping || calls.size() >= config.max_calls()) {
+        if (stopping || calls.size() >= settings.maxCalls()) {
             LOG.warn("call {} from {} to {} refused: {}", id, callerLeg.party().label(), destination,
-                    stopping ? "node stopping" : "at most " + config.max_calls() + " live calls");
+                    stopping ? "node stopping" : "at most " + settings.maxCalls() + " live calls");
             refuse(call);
             return call.caller();
         }
@@ -273,8 +245,8 @@ public final class CallManager implements CallService, CallRecords {
     @Override
     public String originate(Originate request) {
         String id = prefix + Long.toString(sequence.incrementAndGet(), 36);
-        if (stopping || calls.size() >= config.max_calls()) {
-            String why = stopping ? "node stopping" : "at most " + config.max_calls() + " live calls";
+        if (stopping || calls.size() >= settings.maxCalls()) {
+            String why = stopping ? "node stopping" : "at most " + settings.maxCalls() + " live calls";
             LOG.warn("call {} from {} to {} refused: {}", id, request.first(), request.second(), why);
             throw new IllegalStateException("call refused: " + why);
         }
@@ -381,7 +353,7 @@ public final class CallManager implements CallService, CallRecords {
     // --- for calls ----------------------------------------------------------------------------------------------
 
     Executor serialExecutor() {
-        return new SerialExecutor(pool);
+        return threads.serialExecutor();
     }
 
     Directory directory() {
@@ -397,77 +369,22 @@ public final class CallManager implements CallService, CallRecords {
         return factories.get(adapter);
     }
 
-    long ringTimeoutMillis() {
-        return config.ring_timeout_seconds() * 1000L;
-    }
-
-    /** The status a callee's rejection {@code code}/{@code reason} counts as (reject.status.map), else {@code code}. */
-    int rejectCode(int code, String reason) {
-        Integer mapped = rejectMap.get(code + " " + (reason == null ? "" : reason.strip().toLowerCase(java.util.Locale.ROOT)));
-        return mapped == null ? code : mapped;
-    }
-
-    /** Parses 'code phrase=newcode' entries; a malformed one is skipped with one WARN line. */
-    static Map<String, Integer> rejectMap(String[] entries) {
-        Map<String, Integer> m = new HashMap<>();
-        for (String e : entries == null ? new String[0] : entries) {
-            java.util.regex.Matcher x = java.util.regex.Pattern.compile("\\s*([3-6]\\d\\d)\\s+(.*?)\\s*=\\s*([3-6]\\d\\d)\\s*")
-                    .matcher(e == null ? "" : e);
-            if (x.matches() && !x.group(2).isEmpty()) {
-                m.put(x.group(1) + " " + x.group(2).toLowerCase(java.util.Locale.ROOT), Integer.parseInt(x.group(3)));
-            } else if (e != null && !e.isBlank()) {
-                LOG.warn("calls: reject.status.map entry '{}' ignored: expected 'code phrase=newcode', e.g. '480 4001=486'",
-                        e.strip());
-            }
-        }
-        return Map.copyOf(m);
-    }
-
-    int ringTimeoutCode() {
-        return config.ring_timeout_code() == 408 ? 408 : 480;
+    /** The configuration as it is now. */
+    CallSettings settings() {
+        return settings;
     }
 
     Future<?> schedule(Runnable task, long millis) {
-        return timers.schedule(task, millis, TimeUnit.MILLISECONDS);
+        return threads.schedule(task, millis);
     }
 
     Instant now() {
         return clock.instant();
     }
 
-    String media(String callId, String fromLeg, String toLeg, MediaHook.Kind kind, String sdp,
-                 MediaHook.Profile toProfile) {
-        MediaHook hook = mediaHook;
-        if (hook == null) {
-            return sdp;
-        }
-        try {
-            String out = hook.sdpFor(callId, fromLeg, toLeg, kind, sdp, toProfile);
-            return out == null ? sdp : out;
-        } catch (MediaUnavailableException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            LOG.warn("call {}: media hook failed, SDP passed unchanged: {}", callId, e.toString());
-            return sdp;
-        }
-    }
-
-    /**
-     * An INFO between the legs of an answered call that carries a DTMF digit (application/dtmf-relay): true when the
-     * media engine sends it as RFC 4733 instead, so that the INFO is answered here and not relayed.
-     */
-    boolean dtmf(String callId, String fromLeg, String toLeg, LegSignal.Info info) {
-        MediaHook hook = mediaHook;
-        Optional<DtmfRelay> dtmf = hook == null ? Optional.empty() : DtmfRelay.parse(info);
-        if (dtmf.isEmpty()) {
-            return false;
-        }
-        try {
-            return hook.dtmf(callId, fromLeg, toLeg, dtmf.get().digit(), dtmf.get().durationMillis());
-        } catch (RuntimeException e) {
-            LOG.warn("call {}: media hook DTMF failed, INFO relayed: {}", callId, e.toString());
-            return false;
-        }
+    /** The media engine bound now, or null. */
+    MediaHook mediaHook() {
+        return mediaHook;
     }
 
     void legStarted() {
@@ -486,47 +403,6 @@ public final class CallManager implements CallService, CallRecords {
     void answered(Call call) {
         CallInfo info = call.info();
         post(CallEvents.ANSWERED, call.id(), info.caller().label(), info.callee().label(), null);
-    }
-
-    /**
-     * Releases the call's media: the engine's final statistics of each leg it still held, by leg id (empty without an
-     * engine, or when it failed).
-     */
-    Map<String, CallRecord.LegMedia> releaseCallMedia(String callId) {
-        MediaHook hook = mediaHook;
-        if (hook == null) {
-            return Map.of();
-        }
-        Map<String, CallRecord.LegMedia> media = new HashMap<>();
-        try {
-            List<MediaStats> stats = hook.releaseCall(callId);
-            if (stats != null) {
-                stats.forEach(s -> media.put(s.legId(), legMedia(s)));
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("call {}: media hook release failed: {}", callId, e.toString());
-        }
-        return media;
-    }
-
-    /** One leg of a live call ended (a losing fork): its media is released now; its final statistics, or null. */
-    CallRecord.LegMedia releaseLegMedia(String callId, String legId) {
-        MediaHook hook = mediaHook;
-        if (hook == null) {
-            return null;
-        }
-        try {
-            MediaStats s = hook.releaseLeg(callId, legId);
-            return s == null ? null : legMedia(s);
-        } catch (RuntimeException e) {
-            LOG.warn("call {}: media hook release of leg {} failed: {}", callId, legId, e.toString());
-            return null;
-        }
-    }
-
-    static CallRecord.LegMedia legMedia(MediaStats s) {
-        return new CallRecord.LegMedia(s.codec(), s.packetsIn(), s.bytesIn(), s.packetsOut(), s.bytesOut(),
-                s.lostIn(), s.jitterInMs(), s.rttMs(), s.srtp());
     }
 
     void ended(Call call, CallRecord record) {
@@ -559,14 +435,5 @@ public final class CallManager implements CallService, CallRecords {
             sb.append(digits.charAt(random.nextInt(digits.length())));
         }
         return sb.append('-').toString();
-    }
-
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
-import java.lang.annotation.Annotation;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -57,22 +56,20 @@ class CallManagerTest {
     private CallManager manager;
     private final Map<Aor, List<Binding>> bindings = new ConcurrentHashMap<>();
     private final List<FakeLeg> created = new CopyOnWriteArrayList<>();
-    private int ringSeconds = 60;
     private LegFactory factory;
 
     @BeforeEach
     void setUp() throws Exception {
         bindings.put(BOB, List.of(binding(BOB, "sip:bob@127.0.0.1:5071")));
         bindings.put(ALICE, List.of(binding(ALICE, "sip:alice@127.0.0.1:5070")));
-        manager = start(ringSeconds);
+        manager = start(TestCallsConfig.DEFAULTS);
     }
 
-    private CallManager start(int ringTimeout) throws Exception {
+    private CallManager start(CallManager.Config config) throws Exception {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:file:" + dir.resolve("db" + ThreadLocalRandom.current().nextInt()) + ";DB_CLOSE_DELAY=-1");
         migrate(ds);
-        CallManager m = new CallManager(new Users(ALICE, BOB, CAROL), new CdrStore(ds), Clock.systemUTC(),
-                config(ringTimeout, 480));
+        CallManager m = new CallManager(new Users(ALICE, BOB, CAROL), new CdrStore(ds), Clock.systemUTC(), config);
         m.bindLocation(new Locations());
         factory = new LegFactory() {
             @Override
@@ -279,7 +276,7 @@ class CallManagerTest {
     @Test
     void ringTimeoutCancelsAndAnswers480() throws Exception {
         manager.deactivate();
-        manager = start(1);
+        manager = start(TestCallsConfig.DEFAULTS.ringSeconds(1));
         FakeLeg alice = caller();
         LegControl a = manager.place(alice, BOB, OFFER, 70);
         FakeLeg bob = callee(0);
@@ -292,6 +289,59 @@ class CallManagerTest {
         CallRecord r = record(a.callId());
         assertEquals("no-answer", r.endReason());
         assertEquals("system", r.endedBy());
+        assertNoLeaks();
+    }
+
+    @Test
+    void aConfigurationChangeAppliesToTheNextCallsWithoutARestart() {
+        manager.modified(TestCallsConfig.DEFAULTS.ringSeconds(1).ringCode(408).threads(4));
+        FakeLeg alice = caller();
+        LegControl a = manager.place(alice, BOB, OFFER, 70);
+        callee(0).next(LegSignal.Connect.class);
+        assertEquals(408, alice.next(LegSignal.Reject.class).code());
+        assertEquals("no-answer", record(a.callId()).endReason());
+        assertNoLeaks();
+
+        manager.modified(TestCallsConfig.DEFAULTS.maxCalls(1).threads(1));
+        created.clear();
+        FakeLeg first = caller();
+        LegControl f = manager.place(first, BOB, OFFER, 70);
+        callee(0).next(LegSignal.Connect.class);
+        FakeLeg second = caller();
+        manager.place(second, BOB, OFFER, 70);
+        assertEquals(503, second.next(LegSignal.Reject.class).code(), "one live call at most");
+        assertTrue(manager.hangup(f.callId(), "test"));
+        assertEquals(487, first.next(LegSignal.Reject.class).code());
+        assertNoLeaks();
+    }
+
+    @Test
+    void bindingsThatCannotBeRungAreSkippedAndTheOthersRing() {
+        manager.bindFactory(new LegFactory() {
+            @Override
+            public org.patchbay.api.call.Leg create(Binding target, Party caller, Party callee, LegControl control) {
+                throw new IllegalStateException("adapter down");
+            }
+        }, Map.of(LegFactory.ADAPTER, "broken"));
+        bindings.put(BOB, List.of(binding(BOB, "sip:bob@127.0.0.1:5071", "nope"),
+                binding(BOB, "sip:bob@127.0.0.1:5072", "broken"), binding(BOB, "sip:bob@127.0.0.1:5073")));
+        FakeLeg alice = caller();
+        LegControl a = manager.place(alice, BOB, OFFER, 70);
+        FakeLeg bob = callee(0);
+        assertEquals("sip:bob@127.0.0.1:5073", bob.target.contact());
+        assertEquals(69, bob.next(LegSignal.Connect.class).hops());
+        assertEquals(2, manager.call(a.callId()).orElseThrow().legs().size(), "the caller and the one leg rung");
+        bob.send(new LegSignal.Reject(486, "Busy Here"));
+        assertEquals(486, alice.next(LegSignal.Reject.class).code());
+        assertNoLeaks();
+
+        bindings.put(BOB, List.of(binding(BOB, "sip:bob@127.0.0.1:5071", "nope"),
+                binding(BOB, "sip:bob@127.0.0.1:5072", "broken")));
+        FakeLeg alice2 = caller();
+        LegControl a2 = manager.place(alice2, BOB, OFFER, 70);
+        assertEquals(480, alice2.next(LegSignal.Reject.class).code(), "no binding could be rung");
+        assertEquals("unavailable", record(a2.callId()).endReason());
+        assertEquals(1, created.size());
         assertNoLeaks();
     }
 
@@ -437,12 +487,7 @@ class CallManagerTest {
         bindings.put(BOB, List.of(binding(BOB, "sip:bob@127.0.0.1:5071"), binding(BOB, "sip:bob@127.0.0.1:5072"),
                 binding(BOB, "sip:bob@127.0.0.1:5073")));
         List<String> releases = new CopyOnWriteArrayList<>();
-        manager.bindMedia(new MediaHook() {
-            @Override
-            public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
-                return sdp;
-            }
-
+        manager.bindMedia(new PassThroughHook() {
             @Override
             public void release(String callId) {
                 throw new AssertionError("the core calls releaseCall");
@@ -504,7 +549,7 @@ class CallManagerTest {
                 null, 0, "reg", 1, "fake", "wss", new InetSocketAddress("127.0.0.1", 5072), "flow-1", List.of(), "", -1,
                 now, now.plusSeconds(3600))));
         List<String> seen = new CopyOnWriteArrayList<>();
-        manager.bindMedia(new MediaHook() {
+        manager.bindMedia(new PassThroughHook() {
             @Override
             public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
                 throw new AssertionError("the core calls the variant with the profile");
@@ -514,10 +559,6 @@ class CallManagerTest {
             public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp, Profile profile) {
                 seen.add(kind + " " + profile);
                 return sdp;
-            }
-
-            @Override
-            public void release(String callId) {
             }
         });
         FakeLeg alice = caller();
@@ -552,21 +593,12 @@ class CallManagerTest {
     @Test
     void infoDtmfTakenByTheMediaEngineIsAnsweredHereOtherInfoIsRelayed() {
         List<String> digits = new CopyOnWriteArrayList<>();
-        manager.bindMedia(new MediaHook() {
-            @Override
-            public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
-                return sdp;
-            }
-
+        manager.bindMedia(new PassThroughHook() {
             @Override
             public boolean dtmf(String callId, String fromLeg, String toLeg, char digit, int durationMillis) {
                 digits.add(fromLeg.substring(callId.length()) + ">" + toLeg.substring(callId.length()) + " " + digit
                         + " " + durationMillis);
                 return digit != '9';
-            }
-
-            @Override
-            public void release(String callId) {
             }
         });
         FakeLeg alice = caller();
@@ -590,14 +622,10 @@ class CallManagerTest {
 
     @Test
     void noMediaForTheOnlyLegRefusesTheCallWith503() {
-        manager.bindMedia(new MediaHook() {
+        manager.bindMedia(new PassThroughHook() {
             @Override
             public String sdpFor(String callId, String fromLeg, String toLeg, Kind kind, String sdp) {
                 throw new MediaUnavailableException("no free RTP port pair");
-            }
-
-            @Override
-            public void release(String callId) {
             }
         });
         FakeLeg alice = caller();
@@ -808,43 +836,13 @@ class CallManagerTest {
     }
 
     private static Binding binding(Aor aor, String contact) {
-        Instant now = Instant.now();
-        return new Binding(aor, contact, null, 0, "reg", 1, "fake", "udp", new InetSocketAddress("127.0.0.1", 5071), null,
-                List.of(), "", -1, now, now.plusSeconds(3600));
+        return binding(aor, contact, "fake");
     }
 
-    static CallManager.Config config(int ringSeconds, int ringCode) {
-        return new CallManager.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return CallManager.Config.class;
-            }
-
-            @Override
-            public int ring_timeout_seconds() {
-                return ringSeconds;
-            }
-
-            @Override
-            public int ring_timeout_code() {
-                return ringCode;
-            }
-
-            @Override
-            public int max_calls() {
-                return 100_000;
-            }
-
-            @Override
-            public int threads() {
-                return 2;
-            }
-
-            @Override
-            public String[] reject_status_map() {
-                return new String[] {"480 4001=486", "bad entry"};
-            }
-        };
+    private static Binding binding(Aor aor, String contact, String adapter) {
+        Instant now = Instant.now();
+        return new Binding(aor, contact, null, 0, "reg", 1, adapter, "udp", new InetSocketAddress("127.0.0.1", 5071), null,
+                List.of(), "", -1, now, now.plusSeconds(3600));
     }
 
     private final class Locations implements LocationService {
