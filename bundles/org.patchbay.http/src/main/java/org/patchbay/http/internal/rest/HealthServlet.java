@@ -86,6 +86,9 @@ public final class HealthServlet extends HttpServlet {
             JsonObject c = new JsonObject();
             c.addProperty("name", r.name());
             c.addProperty("healthy", r.healthy());
+            if (r.degraded()) {
+                c.addProperty("degraded", true);
+            }
             c.addProperty("detail", r.detail());
             checks.add(c);
         }
