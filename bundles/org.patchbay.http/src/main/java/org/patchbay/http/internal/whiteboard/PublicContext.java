@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * row gets the context re-published make-before-break: a second registration with a higher service ranking shadows
  * the first, so Felix registers every servlet of the context into it (getting each service again while the old
  * registration still holds it: nothing is deactivated and re-activated, so no new cascade), then the old registration
- * is unregistered. At most {@value #MAX_REPAIRS} repairs in a row, then one ERROR line and the check waits for the next
- * change.
+ * is unregistered. At most {@value #MAX_REPAIRS} repairs in a row, then one ERROR line, the health check degraded, and
+ * no more repairs while the same servlets are missing.
  */
 // immediate: the context must exist whether or not anyone reads its health check
 @Component(service = HealthCheck.class, immediate = true, property = HealthCheck.NAME + "=" + PublicContext.CHECK)
@@ -75,6 +75,7 @@ public final class PublicContext implements HealthCheck {
     private int ranking;
     private Set<Long> suspects = Set.of();
     private int repairs;
+    private Set<Long> gaveUpOn = Set.of();
     /** What the last check gave up on; empty when everything is served. */
     private volatile String givenUp = "";
 
@@ -154,6 +155,10 @@ public final class PublicContext implements HealthCheck {
         checkQueued.set(false);
         try {
             Map<Long, String> missing = unserved();
+            if (repairs > MAX_REPAIRS && !missing.keySet().equals(gaveUpOn)) {
+                repairs = 0; // other servlets missing now: they get their repairs
+                givenUp = "";
+            }
             if (missing.isEmpty()) {
                 suspects = Set.of();
                 repairs = 0;
@@ -171,9 +176,10 @@ public final class PublicContext implements HealthCheck {
                 queueCheck();
             } else if (repairs == MAX_REPAIRS) {
                 repairs++;
+                gaveUpOn = Set.copyOf(missing.keySet());
                 givenUp = missing.values().toString();
-                LOG.error("HTTP whiteboard: {} selecting context {} still not served after {} repairs; giving up until "
-                        + "the next change", missing.values(), HttpContexts.PUBLIC, MAX_REPAIRS);
+                LOG.error("HTTP whiteboard: {} selecting context {} still not served after {} repairs; no more repairs "
+                        + "while these are missing", missing.values(), HttpContexts.PUBLIC, MAX_REPAIRS);
             }
         } catch (RuntimeException e) {
             LOG.warn("HTTP whiteboard: check of context {} failed: {}", HttpContexts.PUBLIC, e.toString());
