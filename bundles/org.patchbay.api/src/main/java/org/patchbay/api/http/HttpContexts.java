@@ -16,6 +16,14 @@ public final class HttpContexts {
     /** Path of the admin API context. */
     public static final String ADMIN_API_PATH = "/api/v1";
 
+    /**
+     * The public context at {@code /}, without authentication (since 1.1): for endpoints outside the admin API, such
+     * as a vendor's REST API. The HTTP bundle checks that every servlet selecting it is really served and re-publishes
+     * the context when one was dropped, which the whiteboard's built-in {@code default} context cannot offer. Register
+     * specific patterns only: a {@code /} or {@code /*} servlet here would hide everything in {@code default}.
+     */
+    public static final String PUBLIC = "org.patchbay.public";
+
     private HttpContexts() {
     }
 }

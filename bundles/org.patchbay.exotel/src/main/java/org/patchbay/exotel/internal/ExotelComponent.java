@@ -2,6 +2,7 @@ package org.patchbay.exotel.internal;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -13,6 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.servlet.Servlet;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -24,6 +28,11 @@ import org.osgi.service.event.EventHandler;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.servlet.runtime.HttpServiceRuntime;
+import org.osgi.service.servlet.runtime.dto.FailedServletDTO;
+import org.osgi.service.servlet.runtime.dto.RuntimeDTO;
+import org.osgi.service.servlet.runtime.dto.ServletContextDTO;
+import org.osgi.service.servlet.runtime.dto.ServletDTO;
 import org.patchbay.api.call.CallEvents;
 import org.patchbay.api.call.CallRecords;
 import org.patchbay.api.call.CallService;
@@ -39,12 +48,17 @@ import org.slf4j.LoggerFactory;
  * The Exotel vendor bundle: Exotel's call-connect API over the core's {@link CallService#originate}, accounts owning
  * SIP users, {@code pb:exotel}, admin REST. Everything it knows is in its tables and in the core, so a restart (bundle
  * update, node restart) picks up the calls in flight where they are.
+ *
+ * <p>Immediate: its servlets must not depend on someone using its health check. As a delayed component it was
+ * activated by whoever first got the check, once inside Felix HTTP's registration of {@code /health}, where the API
+ * servlet it registered was dropped (see org.patchbay.http's README, "Public context").
  */
-@Component(service = HealthCheck.class, configurationPid = ExotelComponent.PID,
+@Component(service = HealthCheck.class, configurationPid = ExotelComponent.PID, immediate = true,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, property = HealthCheck.NAME + "=exotel")
 @Designate(ocd = ExotelComponent.Config.class)
 public final class ExotelComponent implements HealthCheck {
     static final String PID = "org.patchbay.exotel";
+    static final String API_SERVLET = "patchbay-exotel-api";
     private static final Logger LOG = LoggerFactory.getLogger(ExotelComponent.class);
 
     @ObjectClassDefinition(name = "Patchbay Exotel", description = "Exotel's call-connect API and accounts")
@@ -80,6 +94,8 @@ public final class ExotelComponent implements HealthCheck {
     }
 
     private final Exotel exotel;
+    private final BundleContext context;
+    private final ServiceRegistration<Servlet> api;
     private final ScheduledThreadPoolExecutor tracker;
     private final ScheduledThreadPoolExecutor callbacks;
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
@@ -90,6 +106,7 @@ public final class ExotelComponent implements HealthCheck {
             @Reference CallRecords records, @Reference Directory directory, BundleContext context, Config config) {
         Settings settings = Settings.of(config);
         database.migrate(ExotelStore.MODULE, context.getBundle(), ExotelStore.SCRIPTS);
+        this.context = context;
         this.exotel = new Exotel(new ExotelStore(database.dataSource()), settings, calls, records, directory,
                 Clock.systemUTC());
         this.tracker = executor("pb-exotel-status");
@@ -98,11 +115,16 @@ public final class ExotelComponent implements HealthCheck {
         callbacks.scheduleWithFixedDelay(exotel::deliverCallbacks, 1, 1, TimeUnit.SECONDS);
 
         if (settings.enabled()) {
-            Hashtable<String, Object> api = new Hashtable<>();
-            api.put("osgi.http.whiteboard.servlet.pattern", settings.apiPath() + "/*");
-            api.put("osgi.http.whiteboard.servlet.name", "patchbay-exotel-api");
-            api.put("osgi.http.whiteboard.context.select", "(osgi.http.whiteboard.context.name=default)");
-            registrations.add(context.registerService(Servlet.class, new ApiServlet(exotel), api));
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put("osgi.http.whiteboard.servlet.pattern", settings.apiPath() + "/*");
+            props.put("osgi.http.whiteboard.servlet.name", API_SERVLET);
+            // the http bundle's public context at /: it re-publishes the context if Felix ever drops this servlet
+            props.put("osgi.http.whiteboard.context.select",
+                    "(osgi.http.whiteboard.context.name=" + HttpContexts.PUBLIC + ")");
+            api = context.registerService(Servlet.class, new ApiServlet(exotel), props);
+            registrations.add(api);
+        } else {
+            api = null;
         }
         Hashtable<String, Object> admin = new Hashtable<>();
         admin.put("osgi.http.whiteboard.servlet.pattern", new String[] {"/exotel", "/exotel/*"});
@@ -165,10 +187,65 @@ public final class ExotelComponent implements HealthCheck {
         }
     }
 
+    /** Up when the call API is disabled or the HTTP runtime really serves its servlet; down, saying why, otherwise. */
     @Override
     public HealthResult check() {
         Settings s = exotel.settings();
-        return HealthResult.up("exotel", s.enabled() ? "call API at " + s.apiPath() : "call API disabled");
+        if (!s.enabled()) {
+            return HealthResult.up("exotel", "call API disabled");
+        }
+        String problem = apiProblem();
+        return problem == null ? HealthResult.up("exotel", "call API served at " + s.apiPath())
+                : HealthResult.down("exotel", "call API at " + s.apiPath() + " " + problem);
+    }
+
+    /** Null when a running HTTP runtime lists the API servlet as served, else what is wrong. */
+    private String apiProblem() {
+        long id;
+        Collection<ServiceReference<HttpServiceRuntime>> runtimes;
+        try {
+            id = (Long) api.getReference().getProperty(Constants.SERVICE_ID);
+            runtimes = context.getServiceReferences(HttpServiceRuntime.class, null);
+        } catch (IllegalStateException | InvalidSyntaxException e) {
+            return "not registered (component stopping)";
+        }
+        String problem = "not served: no HTTP runtime is running";
+        for (ServiceReference<HttpServiceRuntime> ref : runtimes) {
+            HttpServiceRuntime runtime = context.getService(ref);
+            if (runtime == null) {
+                continue;
+            }
+            try {
+                problem = servletProblem(runtime.getRuntimeDTO(), id);
+            } catch (RuntimeException e) {
+                problem = "not served: the HTTP runtime is stopping";
+            } finally {
+                context.ungetService(ref);
+            }
+            if (problem == null) {
+                return null;
+            }
+        }
+        return problem;
+    }
+
+    /** What the runtime says about servlet service {@code id}: null when served. */
+    static String servletProblem(RuntimeDTO dto, long id) {
+        for (ServletContextDTO c : dto.servletContextDTOs == null ? new ServletContextDTO[0] : dto.servletContextDTOs) {
+            for (ServletDTO s : c.servletDTOs == null ? new ServletDTO[0] : c.servletDTOs) {
+                if (s.serviceId == id) {
+                    return null;
+                }
+            }
+        }
+        if (dto.failedServletDTOs != null) {
+            for (FailedServletDTO f : dto.failedServletDTOs) {
+                if (f.serviceId == id) {
+                    return "not served: the HTTP runtime refused its servlet (failure reason " + f.failureReason + ")";
+                }
+            }
+        }
+        return "not served: its servlet is registered but the HTTP runtime does not serve it";
     }
 
     private static ScheduledThreadPoolExecutor executor(String name) {

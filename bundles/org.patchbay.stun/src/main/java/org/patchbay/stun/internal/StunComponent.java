@@ -1,8 +1,11 @@
 package org.patchbay.stun.internal;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -17,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's STUN server (RFC 8489 Binding only) and its {@code pb:stun} command. A configuration change rebinds
- * (DS reactivates the component). A port that cannot be bound leaves the component up with a red health check naming
- * the port, so the operator sees it at once.
+ * (DS reactivates the component). A port that cannot be bound (another STUN/TURN server on the box) must not keep
+ * the node from coming up: one WARN line names the port and the cause, the health check is degraded (healthy for
+ * readiness, saying STUN is not served), and the bind is retried every {@value #RETRY_SECONDS} s until it works.
  */
 @Component(configurationPid = "org.patchbay.stun", configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {HealthCheck.class, StunComponent.class},
@@ -50,63 +54,142 @@ public final class StunComponent implements HealthCheck {
         String software() default "Patchbay";
     }
 
-    private final StunServer server;
-    private final String state;
+    /** How often a port that could not be bound is tried again. */
+    static final long RETRY_SECONDS = 30;
+
+    private final Config config;
+    private final String every;
+    private final InetSocketAddress bind;
+    private final String where;
+    /** Why nothing listens: "disabled", a configuration error, or the last bind failure; null while listening. */
+    private volatile String state;
+    private volatile boolean retrying;
+    private volatile StunServer server;
+    private final ScheduledExecutorService retry;
 
     @Activate
     public StunComponent(Config config) {
-        StunServer s = null;
-        String st;
+        this(config, TimeUnit.SECONDS.toMillis(RETRY_SECONDS));
+    }
+
+    /** {@code retryMillis}: how often a failed bind is tried again (tests use less than the 30 s). */
+    StunComponent(Config config, long retryMillis) {
+        this.config = config;
+        this.every = retryMillis % 1000 == 0 ? retryMillis / 1000 + " s" : retryMillis + " ms";
+        this.where = (config.address().isBlank() ? "*" : config.address().trim()) + ":" + config.port();
         if (!config.enabled()) {
-            st = "disabled";
-        } else {
-            String where = (config.address().isBlank() ? "*" : config.address().trim()) + ":" + config.port();
-            try {
-                InetSocketAddress bind = config.address().isBlank() ? new InetSocketAddress(config.port())
-                        : new InetSocketAddress(InetAddress.getByName(config.address().trim()), config.port());
-                s = new StunServer(bind, config.tcp(), Math.max(0, config.rate_per_second()), config.software());
-                st = null;
-                LOG.info("stun: listening on {}", s.bound());
-            } catch (IOException | IllegalArgumentException e) {
-                st = "cannot bind " + where + ": " + e.getMessage();
-                LOG.warn("stun: {}", st);
-            }
+            state = "disabled";
+            bind = null;
+            retry = null;
+            return;
         }
-        this.server = s;
-        this.state = st;
+        InetSocketAddress b = null;
+        try {
+            b = config.address().isBlank() ? new InetSocketAddress(config.port())
+                    : new InetSocketAddress(config.address().trim(), config.port());
+        } catch (IllegalArgumentException e) {
+            state = "invalid configuration " + where + ": " + e.getMessage();
+            LOG.warn("stun: {}", state);
+        }
+        bind = b;
+        if (bind == null) {
+            retry = null;
+            return;
+        }
+        String failure = tryBind();
+        if (failure == null) {
+            retry = null;
+            return;
+        }
+        // the node must come up without STUN (another STUN/TURN server may hold the port): say so once, retry quietly
+        LOG.warn("stun: cannot bind {} ({}): STUN is not served; the node runs without it and retries every {}",
+                where, failure, every);
+        retrying = true;
+        retry = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pb-stun-retry");
+            t.setDaemon(true);
+            return t;
+        });
+        retry.scheduleWithFixedDelay(this::retryBind, retryMillis, retryMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Binds if it can; returns null on success, else the reason (also kept as {@link #state}). */
+    private String tryBind() {
+        try {
+            if (bind.isUnresolved()) {
+                throw new IOException("unknown host " + bind.getHostString());
+            }
+            server = new StunServer(bind, config.tcp(), Math.max(0, config.rate_per_second()), config.software());
+            state = null;
+            LOG.info("stun: listening on {}", server.bound());
+            return null;
+        } catch (IOException | IllegalArgumentException e) {
+            state = "cannot bind " + where + " (" + e.getMessage() + ")";
+            return e.getMessage();
+        }
+    }
+
+    private void retryBind() {
+        if (server == null && tryBind() == null) {
+            retrying = false;
+            retry.shutdown();
+        }
     }
 
     @Deactivate
     void deactivate() {
-        if (server != null) {
-            server.close();
+        if (retry != null) {
+            retry.shutdownNow();
+            try {
+                retry.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        StunServer s = server;
+        if (s != null) {
+            s.close();
         }
     }
 
+    /**
+     * Up while listening or disabled; degraded (healthy for the node's readiness, but saying STUN is not served) while
+     * the port cannot be bound and retries go on; down only for a configuration that can never bind.
+     */
     @Override
     public HealthResult check() {
-        if (server == null) {
-            return "disabled".equals(state) ? HealthResult.up("stun", "disabled") : HealthResult.down("stun", state);
+        StunServer s = server;
+        if (s != null) {
+            return HealthResult.up("stun", s.bound() + "; " + counters(s));
         }
-        return HealthResult.up("stun", server.bound() + "; " + counters());
+        String st = state;
+        if ("disabled".equals(st)) {
+            return HealthResult.up("stun", "disabled");
+        }
+        if (retrying) {
+            return HealthResult.degraded("stun", "not serving: " + st + "; retrying every " + every);
+        }
+        return HealthResult.down("stun", st);
     }
 
     /** {@code pb:stun}: where the server listens and its counters. */
     public String stun() {
-        if (server == null) {
-            return "stun: " + state;
+        StunServer s = server;
+        if (s == null) {
+            return "stun: " + (retrying ? "not serving: " + state + "; retrying every " + every : state);
         }
-        return "stun: " + server.bound() + "\n" + counters() + "\nsources tracked by the rate limiter: "
-                + server.trackedSources();
+        return "stun: " + s.bound() + "\n" + counters(s) + "\nsources tracked by the rate limiter: "
+                + s.trackedSources();
     }
 
-    private String counters() {
-        return "answered " + server.answered.get() + ", malformed " + server.malformed.get() + ", throttled "
-                + server.throttled.get() + ", tcp connections " + server.tcpConnections.get();
+    private static String counters(StunServer s) {
+        return "answered " + s.answered.get() + ", malformed " + s.malformed.get() + ", throttled "
+                + s.throttled.get() + ", tcp connections " + s.tcpConnections.get();
     }
 
     /** The bound UDP port (tests), -1 when not listening. */
     int udpPort() {
-        return server == null ? -1 : server.udpPort();
+        StunServer s = server;
+        return s == null ? -1 : s.udpPort();
     }
 }

@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -55,10 +56,15 @@ final class StunServer implements AutoCloseable {
         udp = new DatagramSocket(null);
         try {
             udp.bind(bind);
+        } catch (IOException e) {
+            udp.close();
+            throw bindFailure("UDP", e);
+        }
+        try {
             tcp = withTcp ? new ServerSocket(udp.getLocalPort() == 0 ? 0 : udp.getLocalPort(), 50, bind.getAddress()) : null;
         } catch (IOException e) {
             udp.close();
-            throw e;
+            throw bindFailure("TCP", e);
         }
         tcpWorkers = new ThreadPoolExecutor(0, MAX_TCP_CONNECTIONS, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 r -> new Thread(r, "pb-stun-tcp-conn"));
@@ -234,6 +240,13 @@ final class StunServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The failure with the protocol in front of the JDK's message, e.g. "UDP: Address already in use". */
+    private static IOException bindFailure(String protocol, IOException e) {
+        IOException named = new BindException(protocol + ": " + e.getMessage());
+        named.initCause(e);
+        return named;
     }
 
     private static void closeQuietly(AutoCloseable c) {

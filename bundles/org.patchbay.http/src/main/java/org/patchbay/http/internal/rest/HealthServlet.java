@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@code GET /health} in the default context, without authentication, for load balancers and
  * monitoring: 200 when the node is healthy, 503 otherwise, the same JSON body either way.
  */
-@Component(service = Servlet.class)
+// immediate: if Felix HTTP's getService activated it, the health service and every health check component would be
+// activated inside Felix's servlet registration, and a servlet one of them registers there is lost (see PublicContext)
+@Component(service = Servlet.class, immediate = true)
 @HttpWhiteboardServletPattern("/health")
 @HttpWhiteboardServletName("patchbay-health")
 public final class HealthServlet extends HttpServlet {
@@ -86,6 +88,9 @@ public final class HealthServlet extends HttpServlet {
             JsonObject c = new JsonObject();
             c.addProperty("name", r.name());
             c.addProperty("healthy", r.healthy());
+            if (r.degraded()) {
+                c.addProperty("degraded", true);
+            }
             c.addProperty("detail", r.detail());
             checks.add(c);
         }

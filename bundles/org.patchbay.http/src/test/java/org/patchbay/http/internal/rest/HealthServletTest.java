@@ -36,6 +36,19 @@ class HealthServletTest {
     }
 
     @Test
+    void degradedCheckIsUpAndSaysSo() throws Exception {
+        servlet.health = () -> new HealthReport(true, Instant.now(), List.of(
+                HealthResult.degraded("stun", "not serving: port 3478 taken"), HealthResult.up("store", "H2")));
+        Res res = get();
+        assertEquals(200, res.status);
+        assertEquals("UP", res.json().get("status").getAsString());
+        JsonObject stun = res.json().getAsJsonArray("checks").get(0).getAsJsonObject();
+        assertEquals(true, stun.get("healthy").getAsBoolean());
+        assertEquals(true, stun.get("degraded").getAsBoolean());
+        assertFalse(res.json().getAsJsonArray("checks").get(1).getAsJsonObject().has("degraded"));
+    }
+
+    @Test
     void unhealthyIs503WithTheSameBody() throws Exception {
         servlet.health = () -> new HealthReport(false, Instant.now(), List.of(HealthResult.down("store", "no database")));
         Res res = get();

@@ -14,6 +14,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.patchbay.api.http.HttpContexts;
 import org.patchbay.api.media.MediaHook;
 import org.patchbay.media.internal.MediaComponent;
 import org.slf4j.Logger;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The media bench hook, for measuring the relay with the shared RTP load kit. Off unless PID
- * {@value #PID} exists and says {@code enabled=true}; then a servlet on the HTTP server's default whiteboard context
+ * {@value #PID} exists and says {@code enabled=true}; then a servlet in the HTTP server's public whiteboard context
  * ({@code path}, default {@code /bench/media}) creates and deletes relay sessions through the media engine's
  * {@link MediaHook}, as the core does for a SIP call. Loopback clients only, no admin token.
  */
@@ -62,7 +63,9 @@ public final class BenchHook {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.http.whiteboard.servlet.pattern", path + "/*");
         props.put("osgi.http.whiteboard.servlet.name", "patchbay-media-bench");
-        props.put("osgi.http.whiteboard.context.select", "(osgi.http.whiteboard.context.name=default)");
+        // the http bundle's public context at /, which it re-publishes if Felix HTTP ever drops a servlet of it
+        props.put("osgi.http.whiteboard.context.select",
+                "(osgi.http.whiteboard.context.name=" + HttpContexts.PUBLIC + ")");
         registration = context.registerService(Servlet.class, new BenchServlet(sessions), props);
         LOG.warn("media bench hook ON at {}/sessions (loopback only, no token): not for production", path);
     }
