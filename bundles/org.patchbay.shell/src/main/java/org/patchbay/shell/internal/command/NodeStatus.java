@@ -32,7 +32,7 @@ public record NodeStatus(String version, Duration uptime, HealthReport health, S
         if (health != null && !health.checks().isEmpty()) {
             TextTable checks = new TextTable("CHECK", "STATUS", "DETAIL");
             for (HealthResult r : health.checks()) {
-                checks.row(r.name(), r.healthy() ? "UP" : "DOWN", r.detail());
+                checks.row(r.name(), r.degraded() ? "DEGRADED" : r.healthy() ? "UP" : "DOWN", r.detail());
             }
             sb.append(checks).append("\n\n");
         }
@@ -47,7 +47,12 @@ public record NodeStatus(String version, Duration uptime, HealthReport health, S
         if (health == null) {
             return "UNKNOWN (" + healthProblem + ")";
         }
-        return health.healthy() ? "UP" : "DOWN";
+        if (!health.healthy()) {
+            return "DOWN";
+        }
+        String degraded = health.checks().stream().filter(HealthResult::degraded).map(HealthResult::name)
+                .collect(java.util.stream.Collectors.joining(", "));
+        return degraded.isEmpty() ? "UP" : "UP (degraded: " + degraded + ")";
     }
 
     /** {@code 3d 4h 5m 6s}, leaving out leading zero units. */

@@ -103,6 +103,15 @@ class NodeCommandsTest {
     }
 
     @Test
+    void statusNamesDegradedChecks() throws Exception {
+        commands.bindHealth(() -> new HealthReport(true, Instant.now(), List.of(
+                HealthResult.up("store", "h2 ok"), HealthResult.degraded("stun", "not serving: port 3478 taken"))));
+        String text = gogo.run("pb:status");
+        assertTrue(text.split("\n")[0].endsWith("health UP (degraded: stun)"), text);
+        assertTrue(text.contains("stun   DEGRADED  not serving: port 3478 taken"), text);
+    }
+
+    @Test
     void aFailingHealthServiceDoesNotBreakStatus() throws Exception {
         commands.bindHealth(() -> {
             throw new IllegalStateException("boom");
