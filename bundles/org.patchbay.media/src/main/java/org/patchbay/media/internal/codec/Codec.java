@@ -71,6 +71,14 @@ public enum Codec {
 
     /** A fresh encoder (Opus keeps state: one per stream). */
     public Encoder encoder() {
+        return encoder(false);
+    }
+
+    /**
+     * A fresh encoder; {@code fec}: the receiver asked for in-band FEC (Opus {@code useinbandfec=1}, RFC 7587 §6.1),
+     * ignored by G.711.
+     */
+    public Encoder encoder(boolean fec) {
         return switch (this) {
             case PCMU -> (pcm, off, samples, out, outOff) -> {
                 for (int i = 0; i < samples; i++) {
@@ -84,7 +92,7 @@ public enum Codec {
                 }
                 return samples;
             };
-            case OPUS -> new OpusCodec.Encoder();
+            case OPUS -> new OpusCodec.Encoder(fec);
         };
     }
 

@@ -17,6 +17,8 @@ final class OpusCodec {
     /** Encoder complexity 0..10; 5 halves the CPU of 10 for little loss on narrowband. */
     static final int COMPLEXITY = 5;
     private static final int MAX_PACKET = 1275;
+    /** The loss the encoder plans for when the receiver asked for FEC (it decides how much LBRR to add). */
+    static final int FEC_LOSS_PERCENT = 10;
 
     private OpusCodec() {
     }
@@ -69,7 +71,8 @@ final class OpusCodec {
     static final class Encoder implements Codec.Encoder {
         private final io.github.jaredmdobson.concentus.OpusEncoder encoder;
 
-        Encoder() {
+        /** @param fec in-band FEC: each packet also carries a coarse copy of the previous frame (SILK LBRR) */
+        Encoder(boolean fec) {
             try {
                 encoder = new io.github.jaredmdobson.concentus.OpusEncoder(Codec.PCM_RATE, 1,
                         OpusApplication.OPUS_APPLICATION_VOIP);
@@ -79,6 +82,11 @@ final class OpusCodec {
             encoder.setBitrate(BITRATE);
             encoder.setComplexity(COMPLEXITY);
             encoder.setSignalType(OpusSignal.OPUS_SIGNAL_VOICE);
+            if (fec) {
+                // libopus only adds LBRR when it expects loss; browsers start from a similar guess and adapt
+                encoder.setUseInbandFEC(true);
+                encoder.setPacketLossPercent(FEC_LOSS_PERCENT);
+            }
         }
 
         @Override

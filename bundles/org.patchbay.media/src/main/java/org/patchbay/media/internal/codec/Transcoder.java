@@ -29,8 +29,12 @@ public final class Transcoder {
      * @param codec     the audio codec
      * @param pt        its payload type
      * @param eventType the telephone-event payload type (in the codec's clock), -1 when none was negotiated
+     * @param fec       the party receiving this side's packets asked for in-band FEC ({@code useinbandfec=1})
      */
-    public record Side(Codec codec, int pt, int eventType) {
+    public record Side(Codec codec, int pt, int eventType, boolean fec) {
+        public Side(Codec codec, int pt, int eventType) {
+            this(codec, pt, eventType, false);
+        }
     }
 
     private static final int HEADER = 12;
@@ -74,7 +78,7 @@ public final class Transcoder {
         this.from = from;
         this.to = to;
         this.decoder = from.codec().decoder();
-        this.encoder = to.codec().encoder();
+        this.encoder = to.codec().encoder(to.fec());
         this.ssrc = random.nextInt();
         this.seq = random.nextInt() & 0xffff;
         this.outBase = random.nextInt();

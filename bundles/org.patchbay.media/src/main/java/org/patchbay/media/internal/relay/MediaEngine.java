@@ -216,7 +216,7 @@ public final class MediaEngine implements AutoCloseable {
         Transcoder.Side ours = new Transcoder.Side(pickCodec, pick.pt(),
                 offerEvent == null ? -1 : answerEvent.pt());
         Transcoder.Side other = new Transcoder.Side(theirCodec, theirs.pt(),
-                offerEvent == null ? -1 : offerEvent.pt());
+                offerEvent == null ? -1 : offerEvent.pt(), Codecs.wantsInbandFec(theirs));
         Transcoder up = answerer.transcoder();
         Transcoder down = offerer.transcoder();
         if (up != null && up.from().equals(ours) && up.to().equals(other) && down != null

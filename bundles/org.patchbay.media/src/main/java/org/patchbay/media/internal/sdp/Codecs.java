@@ -94,6 +94,24 @@ public final class Codecs {
     }
 
     /**
+     * Whether the party that described {@code f} asked to receive Opus in-band FEC: {@code useinbandfec=1} in its
+     * {@code a=fmtp} line (RFC 7587 §6.1; what Chromium and Firefox offer).
+     */
+    public static boolean wantsInbandFec(Format f) {
+        if (f.fmtp() == null) {
+            return false;
+        }
+        int sp = f.fmtp().indexOf(' ');
+        for (String p : (sp < 0 ? "" : f.fmtp().substring(sp + 1)).split(";")) {
+            String[] kv = p.trim().split("=", 2);
+            if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("useinbandfec") && kv[1].trim().equals("1")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * An offer for a plain party with G.711 added to its first audio stream when it has Opus (the codec the node can
      * transcode from) but neither PCMU nor PCMA:
      * formats 0 (PCMU) and 8 (PCMA), plus telephone-event/8000 on a free dynamic type when the offer has

@@ -62,4 +62,15 @@ class CodecsTest {
                 + "m=audio 6000 RTP/AVP 111 110\r\na=sendrecv\r\na=rtpmap:111 opus/48000/2\r\n"
                 + "a=fmtp:111 minptime=10;useinbandfec=1\r\na=rtpmap:110 telephone-event/48000\r\n", out);
     }
+
+    @Test
+    void inbandFecIsWantedOnlyWhenTheFmtpSaysSo() {
+        assertTrue(Codecs.wantsInbandFec(new Codecs.Format(111, "opus", 48000, "a=rtpmap:111 opus/48000/2",
+                "a=fmtp:111 minptime=10;useinbandfec=1")));
+        assertTrue(Codecs.wantsInbandFec(new Codecs.Format(111, "opus", 48000, null, "a=fmtp:111 useinbandfec = 1 ")));
+        assertEquals(false, Codecs.wantsInbandFec(new Codecs.Format(111, "opus", 48000, null,
+                "a=fmtp:111 minptime=10;useinbandfec=0")));
+        assertEquals(false, Codecs.wantsInbandFec(new Codecs.Format(111, "opus", 48000, null, null)));
+        assertEquals(false, Codecs.wantsInbandFec(new Codecs.Format(111, "opus", 48000, null, "a=fmtp:111")));
+    }
 }
