@@ -256,6 +256,13 @@ final class Baresip implements AutoCloseable {
      * Free ports: SIP (UDP and TCP; baresip also binds TLS on the next port, so that one must be free for TCP too) and
      * ctrl_tcp. All probes are held until every port is chosen.
      */
+    /**
+     * Ports given to a baresip of this JVM. The probe sockets are closed before baresip binds, so the kernel may hand
+     * the same free port to the next probe (a second phone started right after): one phone's ctrl_tcp then failed with
+     * "Address already in use" and the test read the other phone's events.
+     */
+    private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private static int[] ports() throws IOException {
         List<AutoCloseable> held = new ArrayList<>();
         try {
@@ -264,7 +271,7 @@ final class Baresip implements AutoCloseable {
                 ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 held.add(tcp);
                 int p = tcp.getLocalPort();
-                if (p >= 65535) {
+                if (p >= 65535 || GIVEN.contains(p) || GIVEN.contains(p + 1)) {
                     continue;
                 }
                 try {
@@ -278,9 +285,19 @@ final class Baresip implements AutoCloseable {
             if (sip == 0) {
                 throw new IOException("no free SIP port pair for baresip");
             }
-            ServerSocket ctrl = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-            held.add(ctrl);
-            return new int[] {sip, ctrl.getLocalPort()};
+            int ctrl = 0;
+            for (int attempt = 0; attempt < 50 && ctrl == 0; attempt++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(s);
+                if (!GIVEN.contains(s.getLocalPort())) {
+                    ctrl = s.getLocalPort();
+                }
+            }
+            if (ctrl == 0) {
+                throw new IOException("no free ctrl_tcp port for baresip");
+            }
+            GIVEN.addAll(List.of(sip, sip + 1, ctrl));
+            return new int[] {sip, ctrl};
         } finally {
             for (AutoCloseable c : held) {
                 try {
