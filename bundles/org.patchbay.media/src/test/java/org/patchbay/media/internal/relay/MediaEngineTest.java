@@ -380,17 +380,7 @@ class MediaEngineTest {
     @Test
     void passThroughWhenNotAnchoring() throws Exception {
         int base = 61000 + 2 * ThreadLocalRandom.current().nextInt(2000); // above the ephemeral range, away from benches
-        engine = new MediaEngine(new MediaEngine.Settings("127.0.0.1", "127.0.0.1", base, base + 9, 1, 0, false),
-                new MediaEngine.Calls() {
-                    @Override
-                    public boolean answered(String callId) {
-                        return true;
-                    }
-
-                    @Override
-                    public void end(String callId, String reason) {
-                    }
-                });
+        engine = new MediaEngine(new MediaEngine.Settings("127.0.0.1", "127.0.0.1", base, base + 9, 1, 0, false), new AnsweredCalls());
         String sdp = phone(1).sdp();
         assertEquals(sdp, engine.sdpFor("c", "c.1", "c.2", Kind.OFFER, sdp));
         assertEquals(0, engine.endpoints());

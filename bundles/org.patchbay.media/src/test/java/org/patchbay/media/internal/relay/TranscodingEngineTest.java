@@ -191,17 +191,7 @@ class TranscodingEngineTest {
     /** An engine on 20 free-looking ports whose calls all count as answered and are never ended by it. */
     private static MediaEngine answeredCallsEngine() throws IOException {
         int base = 61000 + 2 * ThreadLocalRandom.current().nextInt(2000);
-        return new MediaEngine(new MediaEngine.Settings("127.0.0.1", "127.0.0.1", base, base + 19, 1, 0, true),
-                new MediaEngine.Calls() {
-                    @Override
-                    public boolean answered(String callId) {
-                        return true;
-                    }
-
-                    @Override
-                    public void end(String callId, String reason) {
-                    }
-                });
+        return new MediaEngine(new MediaEngine.Settings("127.0.0.1", "127.0.0.1", base, base + 19, 1, 0, true), new AnsweredCalls());
     }
 
     /**
